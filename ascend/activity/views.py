@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from ascend.tenancy.access import capability_required
+from ascend.tenancy.capabilities import Cap
+from ascend.tenancy.queries import members
+
+from .queries import events
+from .verbs import Verb
+
+
+@capability_required(Cap.ACTIVITY_VIEW_ALL)
+def feed(request: HttpRequest) -> HttpResponse:
+    """The workspace's event feed, filterable by type and by person."""
+    verb = request.GET.get("type", "")
+    if verb not in Verb.values:
+        verb = ""
+    try:
+        actor_id = int(request.GET.get("person", "") or 0)
+    except ValueError:
+        actor_id = 0
+    page = Paginator(events(request.workspace, verb=verb, actor_id=actor_id or None), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "activity/feed.html",
+        {
+            "page_obj": page,
+            "verbs": Verb.choices,
+            "people": members(request.workspace),
+            "selected_verb": verb,
+            "selected_person": actor_id,
+            "querystring_without_page": query.urlencode() + "&" if query else "",
+        },
+    )

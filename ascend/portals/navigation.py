@@ -1,0 +1,79 @@
+"""The three portals and their navigation, chosen by the capability table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from ascend.tenancy.capabilities import Cap, can
+from ascend.tenancy.models import Membership
+
+
+@dataclass(frozen=True)
+class Portal:
+    key: str
+    label: str | Promise
+    url_name: str
+    path_prefix: str
+    cap: Cap
+
+
+PORTALS = [
+    Portal("team", _("Team portal"), "portals:team", "/team/", Cap.PORTAL_TEAM),
+    Portal("coach", _("Coach portal"), "portals:coach", "/coach/", Cap.PORTAL_COACH),
+    Portal("client", _("My coaching"), "portals:client", "/me/", Cap.PORTAL_CLIENT),
+]
+
+
+@dataclass(frozen=True)
+class NavItem:
+    portal: str
+    label: str | Promise
+    url_name: str
+    cap: Cap
+
+
+NAVIGATION: list[NavItem] = [
+    NavItem("team", _("Dashboard"), "portals:team", Cap.PORTAL_TEAM),
+    NavItem("team", _("Team"), "tenancy:members", Cap.MEMBERS_VIEW),
+    NavItem("team", _("Activity"), "activity:feed", Cap.ACTIVITY_VIEW_ALL),
+    NavItem("team", _("Outbox"), "notifications:outbox", Cap.OUTBOX_VIEW),
+    NavItem("team", _("Email templates"), "notifications:templates", Cap.EMAIL_TEMPLATES_EDIT),
+    NavItem("team", _("Settings"), "tenancy:settings", Cap.WORKSPACE_SETTINGS),
+    NavItem("coach", _("Dashboard"), "portals:coach", Cap.PORTAL_COACH),
+    NavItem("client", _("Dashboard"), "portals:client", Cap.PORTAL_CLIENT),
+]
+
+
+def portals_for(membership: Membership | None) -> list[Portal]:
+    """The portals this member may enter, in a fixed order (team, coach, client)."""
+    return [portal for portal in PORTALS if can(membership, portal.cap)]
+
+
+def home_portal(membership: Membership | None) -> Portal | None:
+    """Where a member lands after signing in: the first portal their roles open."""
+    allowed = portals_for(membership)
+    return allowed[0] if allowed else None
+
+
+def current_portal(path: str, allowed: list[Portal]) -> Portal | None:
+    for portal in allowed:
+        if path.startswith(portal.path_prefix):
+            return portal
+    return None
+
+
+def nav_for(membership: Membership | None, portal: Portal | None, path: str) -> list[dict]:
+    """Navigation links of the portal the page belongs to, marking the current one."""
+    if portal is None:
+        return []
+    items = []
+    for item in NAVIGATION:
+        if item.portal == portal.key and can(membership, item.cap):
+            url = reverse(item.url_name)
+            current = path == url if url == portal.path_prefix else path.startswith(url)
+            items.append({"label": item.label, "url": url, "current": current})
+    return items

@@ -1,0 +1,7 @@
+"""Local development: SQLite, console email, eager tasks."""
+
+from .base import *  # noqa: F403
+from .env import env_bool
+
+DEBUG = env_bool("DEBUG", True)
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

@@ -1,0 +1,15 @@
+// Small behaviours for server-rendered pages. htmx does the rest.
+document.addEventListener("DOMContentLoaded", () => {
+  // Buttons and forms that ask once before a destructive action.
+  document.body.addEventListener("submit", (event) => {
+    const form = event.target;
+    const question = form.getAttribute("data-confirm");
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+    }
+  });
+  // The language picker submits as soon as a language is chosen.
+  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
+    select.addEventListener("change", () => select.form.submit());
+  });
+});

@@ -1,0 +1,14 @@
+from django.urls import include, path
+
+from ascend.api.urls import api
+
+urlpatterns = [
+    path("", include("ascend.portals.urls")),
+    path("accounts/", include("ascend.accounts.urls")),
+    path("team/", include("ascend.tenancy.urls")),
+    path("team/activity/", include("ascend.activity.urls")),
+    path("team/email/", include("ascend.notifications.urls")),
+    path("api/", include("ascend.api.page_urls")),
+    path("api/v1/", api.urls),
+    path("webhooks/email/", include("anymail.urls")),
+]
