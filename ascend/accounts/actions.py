@@ -13,11 +13,18 @@ from django.utils.translation import gettext as _
 
 from ascend.activity.actions import record_event
 from ascend.activity.verbs import Verb
+from ascend.lib.errors import field_error
 from ascend.lib.tokens import hash_token, new_token
 from ascend.lib.urls import workspace_url
 from ascend.notifications.outbox import send_email
 from ascend.tenancy.models import Membership, Workspace
-from ascend.tenancy.roles import INVITABLE_STAFF_ROLES, Role, normalize_roles, role_labels
+from ascend.tenancy.roles import (
+    INVITABLE_STAFF_ROLES,
+    Role,
+    normalize_role_field,
+    normalize_roles,
+    role_labels,
+)
 
 from .models import StaffInvitation, User
 
@@ -27,15 +34,14 @@ def invitation_lifetime() -> timedelta:
 
 
 def _validate_staff_roles(roles: list[str]) -> frozenset[Role]:
-    chosen = normalize_roles(roles)
+    chosen = normalize_role_field(roles)
     not_allowed = chosen - INVITABLE_STAFF_ROLES
     if not_allowed:
-        raise ValidationError(
-            {
-                "roles": _("A team invitation can't grant: %(roles)s.")
-                % {"roles": ", ".join(role_labels(not_allowed))}
-            },
-            code="role_not_invitable",
+        raise field_error(
+            "roles",
+            _("A team invitation can't grant: %(roles)s.")
+            % {"roles": ", ".join(role_labels(not_allowed))},
+            "role_not_invitable",
         )
     return chosen
 
@@ -65,6 +71,14 @@ def _send_invitation_email(invitation: StaffInvitation, token: str, request=None
     )
 
 
+def _already_invited(email: str) -> ValidationError:
+    return field_error(
+        "email",
+        _("%(email)s already has an open invitation: resend it instead.") % {"email": email},
+        "already_invited",
+    )
+
+
 @transaction.atomic
 def do_invite_staff(
     workspace: Workspace,
@@ -86,20 +100,15 @@ def do_invite_staff(
     if Membership.objects.filter(
         workspace=workspace, user__email__iexact=email, removed_at__isnull=True
     ).exists():
-        raise ValidationError(
-            {"email": _("%(email)s is already a member of this workspace.") % {"email": email}},
-            code="already_member",
+        raise field_error(
+            "email",
+            _("%(email)s is already a member of this workspace.") % {"email": email},
+            "already_member",
         )
     if StaffInvitation.objects.filter(
         workspace=workspace, email__iexact=email, accepted_at__isnull=True, revoked_at__isnull=True
     ).exists():
-        raise ValidationError(
-            {
-                "email": _("%(email)s already has an open invitation: resend it instead.")
-                % {"email": email}
-            },
-            code="already_invited",
-        )
+        raise _already_invited(email)
     token, digest = new_token()
     now = timezone.now()
     invitation = StaffInvitation(
@@ -117,13 +126,7 @@ def do_invite_staff(
         with transaction.atomic():
             invitation.save()
     except IntegrityError:
-        raise ValidationError(
-            {
-                "email": _("%(email)s already has an open invitation: resend it instead.")
-                % {"email": email}
-            },
-            code="already_invited",
-        ) from None
+        raise _already_invited(email) from None
     record_event(
         workspace,
         Verb.MEMBER_INVITED,

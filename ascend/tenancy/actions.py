@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 
 from ascend.activity.actions import record_event
 from ascend.activity.verbs import Verb
+from ascend.lib.errors import field_error
 
 from .models import Membership, Workspace
-from .roles import Role, normalize_roles
+from .roles import Role, normalize_role_field
 
 
 def check_may_manage(actor_membership: Membership, target: Membership) -> None:
@@ -49,11 +50,11 @@ def do_change_roles(
     only an owner grants or removes the owner role or touches an owner; the
     workspace keeps at least one owner.
     """
-    chosen = normalize_roles(roles)
+    chosen = normalize_role_field(roles)
     check_may_manage(actor_membership, target)
     if (Role.OWNER in chosen) != target.is_owner and not actor_membership.is_owner:
-        raise ValidationError(
-            {"roles": _("Only an owner can grant or remove ownership.")}, code="owner_protected"
+        raise field_error(
+            "roles", _("Only an owner can grant or remove ownership."), "owner_protected"
         )
     check_keeps_an_owner(target, chosen)
     before = sorted(r.value for r in target.roles)

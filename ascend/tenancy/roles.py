@@ -56,6 +56,14 @@ def normalize_roles(roles: Iterable[str]) -> frozenset[Role]:
     return frozenset(result)
 
 
+def normalize_role_field(roles: Iterable[str]) -> frozenset[Role]:
+    """``normalize_roles`` with its errors attached to the form's ``roles`` field."""
+    try:
+        return normalize_roles(roles)
+    except ValidationError as error:
+        raise ValidationError({"roles": error.error_list}) from None
+
+
 def role_labels(roles: Iterable[Role]) -> list[str]:
     """Role names for display, in the order of the Role enumeration."""
     chosen = set(roles)
