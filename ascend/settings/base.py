@@ -113,6 +113,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "ascend.accounts.views.locked_out"
 AXES_RESET_ON_SUCCESS = True
+# The login form posts the email as "username" (Django's AuthenticationForm field name).
+AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 
 LANGUAGE_CODE = "en"
