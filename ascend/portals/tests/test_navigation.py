@@ -23,8 +23,8 @@ def test_a_coach_admin_switches_between_the_team_and_coach_portals(cast):
 
 
 def test_the_workspace_switcher_lists_each_workspace_of_the_person(cast):
-    from ascend.testing import make_person
     from ascend.tenancy.roles import Role
+    from ascend.testing import make_person
 
     make_person(cast.beta.workspace, {Role.AUDITOR}, cast.alpha.owner.email)
     page = cast.client_for(cast.alpha.owner).get("/team/").content.decode()
@@ -35,8 +35,8 @@ def test_the_workspace_switcher_lists_each_workspace_of_the_person(cast):
 def test_switching_signs_the_person_in_on_the_other_workspace(cast):
     from django.test import Client
 
-    from ascend.testing import make_person
     from ascend.tenancy.roles import Role
+    from ascend.testing import make_person
 
     make_person(cast.beta.workspace, {Role.AUDITOR}, cast.alpha.owner.email)
     response = cast.client_for(cast.alpha.owner).get("/switch/beta/")

@@ -4,8 +4,8 @@ import pytest
 
 from ascend.accounts.models import StaffInvitation
 from ascend.notifications.models import OutboundEmail
-from ascend.testing import assert_flat_queries, make_person
 from ascend.tenancy.roles import Role
+from ascend.testing import assert_flat_queries, make_person
 
 pytestmark = pytest.mark.django_db
 
