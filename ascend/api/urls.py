@@ -1,14 +1,30 @@
+"""The API object mounted at ``/api/v1/``: auth, the error format, the routers."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 from .auth import MemberSessionAuth, TokenAuth
-from .errors import install_error_handlers
+from .errors import install_error_handlers, json_error_urls
 from .routers import router
 
-api = NinjaAPI(
+
+class AscendAPI(NinjaAPI):
+    """Ninja's API whose every answer, even for unknown paths and methods, is JSON."""
+
+    @property
+    def urls(self) -> tuple[list[URLPattern | URLResolver], str, str]:
+        patterns, app_name, namespace = super().urls
+        return json_error_urls(self, patterns), app_name, namespace
+
+
+api = AscendAPI(
     title="Ascend API",
     version="1",
     description="The coaching platform's JSON API. Authenticate with a personal API token "
     "(`Authorization: Bearer asc_…`, made on your API tokens page) or the browser session.",
+    # Token first: a script sending a token never needs a CSRF token, even if it has a session.
     auth=[TokenAuth(), MemberSessionAuth()],
     urls_namespace="api_v1",
 )
