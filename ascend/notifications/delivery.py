@@ -48,13 +48,15 @@ def deliver(email_id: int) -> str:
                 state=DeliveryState.FAILED, error=str(exc)[:2000], state_changed_at=now
             )
             return "failed"
+        # Anymail backends report the provider's id, which later tracking events name;
+        # any value but None counts (a provider may well number its messages from 0).
         status = getattr(message, "anymail_status", None)
-        message_id = getattr(status, "message_id", None) or ""
+        message_id = getattr(status, "message_id", None)
         OutboundEmail.objects.filter(id=email_id).update(
             state=DeliveryState.SENT,
             sent_at=now,
             state_changed_at=now,
-            provider_message_id=str(message_id or ""),
+            provider_message_id="" if message_id is None else str(message_id),
         )
         return "sent"
 
@@ -67,13 +69,27 @@ TRACKING_STATES = {
     "failed": DeliveryState.FAILED,
 }
 
+# Providers post events out of order: a late "delivered" must not hide a bounce or a
+# failure, while a bounce may still follow a delivery (some servers bounce after accepting).
+STATES_A_TRACKING_EVENT_MAY_REPLACE = {
+    DeliveryState.DELIVERED: [DeliveryState.QUEUED, DeliveryState.SENT],
+    DeliveryState.BOUNCED: [DeliveryState.QUEUED, DeliveryState.SENT, DeliveryState.DELIVERED],
+    DeliveryState.FAILED: [DeliveryState.QUEUED, DeliveryState.SENT, DeliveryState.DELIVERED],
+}
+
 
 def record_tracking_event(message_id: str, event_type: str, description: str = "") -> int:
-    """Apply a provider's delivery event to the outbox rows with that message id."""
+    """Apply a provider's delivery event to the outbox rows with that message id.
+
+    Delivered only follows queued or sent; bounced and failed follow anything but
+    each other, so the first bad news is the one kept. Other event types (opened,
+    clicked, deferred…) change nothing.
+    """
     state = TRACKING_STATES.get(event_type)
     if not state or not message_id:
         return 0
     with scopes_disabled():
-        return OutboundEmail.objects.filter(provider_message_id=message_id).update(
-            state=state, error=description[:2000], state_changed_at=timezone.now()
-        )
+        return OutboundEmail.objects.filter(
+            provider_message_id=message_id,
+            state__in=STATES_A_TRACKING_EVENT_MAY_REPLACE[state],
+        ).update(state=state, error=description[:2000], state_changed_at=timezone.now())
