@@ -54,7 +54,11 @@ def template_list(request: HttpRequest) -> HttpResponse:
         }
         for spec in EMAIL_TEMPLATES.values()
     ]
-    return render(request, "notifications/templates.html", {"rows": rows})
+    return render(
+        request,
+        "notifications/templates.html",
+        {"rows": rows, "language_choices": settings.LANGUAGES},
+    )
 
 
 @capability_required(Cap.EMAIL_TEMPLATES_EDIT)
@@ -63,11 +67,7 @@ def template_edit(request: HttpRequest, name: str, language: str) -> HttpRespons
     spec = EMAIL_TEMPLATES.get(name)
     if spec is None or language not in LANGUAGES:
         raise Http404
-    sample = {
-        "workspace_name": request.workspace.name,
-        **{k: str(v) for k, v in spec.sample.items()},
-    }
-    sample["workspace_name"] = request.workspace.name
+    sample = {**spec.sample, "workspace_name": request.workspace.name}
     override = queries.overrides(request.workspace).get((name, language))
     if override is not None:
         initial = {"subject": override.subject, "body": override.body}
@@ -95,10 +95,12 @@ def template_edit(request: HttpRequest, name: str, language: str) -> HttpRespons
             return redirect("notifications:template_edit", name=name, language=language)
     if preview is None and not form.is_bound:
         preview = render_source(initial["subject"], initial["body"], sample)
-    template = "notifications/_preview.html" if request.htmx else "notifications/template_edit.html"
+    if request.htmx:
+        # htmx swaps only 2xx answers: the fragment carries the mistake, so it is a 200.
+        return render(request, "notifications/_preview.html", {"form": form, "preview": preview})
     return render(
         request,
-        template,
+        "notifications/template_edit.html",
         {
             "spec": spec,
             "language": language,
