@@ -24,6 +24,7 @@ run: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DJANGO_SETTINGS_MODULE=ascend.settings.test $(BIN)/mypy
 
 check-migrations: install
 	DJANGO_SETTINGS_MODULE=ascend.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
