@@ -11,6 +11,18 @@ from ascend.tenancy.queries import members
 from .queries import events
 from .verbs import Verb
 
+# The largest id a database integer column holds; bigger numbers crash SQLite's driver.
+MAX_ID = 2**63 - 1
+
+
+def person_id(raw: str) -> int:
+    """The person filter's user id, or 0 (everyone) for anything that can't be an id."""
+    try:
+        value = int(raw)
+    except ValueError:
+        return 0
+    return value if 0 < value <= MAX_ID else 0
+
 
 @capability_required(Cap.ACTIVITY_VIEW_ALL)
 def feed(request: HttpRequest) -> HttpResponse:
@@ -18,10 +30,7 @@ def feed(request: HttpRequest) -> HttpResponse:
     verb = request.GET.get("type", "")
     if verb not in Verb.values:
         verb = ""
-    try:
-        actor_id = int(request.GET.get("person", "") or 0)
-    except ValueError:
-        actor_id = 0
+    actor_id = person_id(request.GET.get("person", ""))
     page = Paginator(events(request.workspace, verb=verb, actor_id=actor_id or None), 50).get_page(
         request.GET.get("page")
     )
