@@ -1,5 +1,7 @@
 """The test suite: SQLite by default, PostgreSQL when DATABASE_URL is set."""
 
+import os
+
 from .base import *  # noqa: F403
 from .base import BASE_DIR, DATABASES
 
@@ -14,6 +16,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# A file, not memory, so that a real Celery worker process can share the test database.
+# A file, not memory, so that a real Celery worker process can share the test database;
+# one per test process, so that runs side by side don't share it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / ".test-db.sqlite3")}
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / f".test-db-{os.getpid()}.sqlite3")}
