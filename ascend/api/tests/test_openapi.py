@@ -1,0 +1,129 @@
+"""The OpenAPI document at /api/v1/openapi.json and the docs page at /api/v1/docs.
+
+Rules: both are public (they describe the API, not anyone's data); the
+document lists every endpoint of the routers, both ways to authenticate, and
+the error format for every refusal an endpoint can give.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from ascend.api.routers import router
+from ascend.api.urls import api
+from ascend.testing import host_of
+
+pytestmark = pytest.mark.django_db
+
+ENDPOINTS = {
+    ("get", "/api/v1/me"),
+    ("get", "/api/v1/workspaces"),
+    ("get", "/api/v1/members"),
+    ("get", "/api/v1/members/invitations"),
+    ("post", "/api/v1/members/invitations"),
+    ("patch", "/api/v1/members/{member_id}"),
+    ("delete", "/api/v1/members/{member_id}"),
+    ("get", "/api/v1/tokens"),
+    ("post", "/api/v1/tokens"),
+    ("delete", "/api/v1/tokens/{token_id}"),
+}
+HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+
+@pytest.fixture
+def document(cast) -> dict:
+    response = Client(HTTP_HOST=host_of(cast.alpha.workspace)).get("/api/v1/openapi.json")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    return response.json()
+
+
+def operations(document: dict) -> set[tuple[str, str]]:
+    return {
+        (method, path)
+        for path, item in document["paths"].items()
+        for method in item
+        if method in HTTP_METHODS
+    }
+
+
+def resolve(document: dict, ref: str) -> object:
+    assert ref.startswith("#/"), ref
+    node: object = document
+    for part in ref[2:].split("/"):
+        assert isinstance(node, dict) and part in node, ref
+        node = node[part]
+    return node
+
+
+def refs(node: object) -> list[str]:
+    if isinstance(node, dict):
+        found = [node["$ref"]] if isinstance(node.get("$ref"), str) else []
+        return found + [r for value in node.values() for r in refs(value)]
+    if isinstance(node, list):
+        return [r for value in node for r in refs(value)]
+    return []
+
+
+def test_the_document_is_openapi_3_with_a_title_and_version(document):
+    assert document["openapi"].startswith("3.")
+    assert document["info"]["title"] == "Ascend API"
+    assert document["info"]["version"] == "1"
+
+
+def test_the_served_document_is_the_one_the_api_object_builds(document):
+    # The schemathesis test builds its document from the API object directly.
+    assert document == json.loads(json.dumps(api.get_openapi_schema()))
+
+
+def test_the_document_lists_every_endpoint(document):
+    assert operations(document) == ENDPOINTS
+
+
+def test_the_document_lists_every_route_of_the_routers(document):
+    # Guards the hand-written list above: a new route must be added there too.
+    from_router = {
+        (method.lower(), "/api/v1" + path)
+        for path, view in router.path_operations.items()
+        for op in view.operations
+        for method in op.methods
+    }
+    assert from_router == ENDPOINTS == operations(document)
+
+
+def test_every_reference_in_the_document_resolves(document):
+    found = refs(document)
+    assert found
+    for ref in found:
+        resolve(document, ref)
+
+
+def test_every_operation_is_unique_and_documents_the_error_format(document):
+    ids = []
+    for method, path in operations(document):
+        operation = document["paths"][path][method]
+        ids.append(operation["operationId"])
+        for status in ("401", "403", "404", "422"):
+            content = operation["responses"][status]["content"]["application/json"]
+            assert content["schema"] == {"$ref": "#/components/schemas/ErrorOut"}, (path, status)
+    assert len(ids) == len(set(ids))
+    error = document["components"]["schemas"]["ErrorDetail"]
+    assert set(error["required"]) == {"code", "message", "fields"}
+
+
+def test_the_document_names_both_ways_to_authenticate(document):
+    schemes = document["components"]["securitySchemes"]
+    assert {"type": "http", "scheme": "bearer"} in schemes.values()
+    assert any(s["type"] == "apiKey" and s["in"] == "cookie" for s in schemes.values())
+    for method, path in operations(document):
+        assert len(document["paths"][path][method]["security"]) == 2
+
+
+def test_the_docs_page_renders(cast):
+    response = Client(HTTP_HOST=host_of(cast.alpha.workspace)).get("/api/v1/docs")
+    assert response.status_code == 200
+    assert b"Ascend API" in response.content
+    assert b"/api/v1/openapi.json" in response.content
