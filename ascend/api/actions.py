@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from ascend.activity.actions import record_event
 from ascend.activity.verbs import Verb
+from ascend.lib.errors import field_error
 from ascend.lib.tokens import new_token
 
 from .models import ApiToken
@@ -22,7 +23,9 @@ def do_create_api_token(workspace, user, *, name: str) -> tuple[ApiToken, str]: 
     """Make a token for the person in this workspace; the secret is returned once, never stored."""
     name = name.strip()
     if not name:
-        raise ValidationError({"name": _("Give the token a name, e.g. the tool that uses it.")})
+        raise field_error(
+            "name", _("Give the token a name, e.g. the tool that uses it."), "name_required"
+        )
     active = ApiToken.objects.filter(workspace=workspace, user=user, revoked_at__isnull=True)
     if active.count() >= MAX_ACTIVE_TOKENS:
         raise ValidationError(

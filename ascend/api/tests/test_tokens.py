@@ -95,14 +95,12 @@ def test_revoking_twice_is_harmless(cast):
 
 def test_a_name_is_required(cast):
     client = cast.client_for(cast.alpha.coach)
-    assert "name" in assert_error(
-        send(client, "post", "/api/v1/tokens", {}), 422, "validation_error"
-    )
-    response = send(client, "post", "/api/v1/tokens", {"name": ""})
-    assert "name" in assert_error(response, 422, "validation_error")
-    assert "name" in assert_error(
-        send(client, "post", "/api/v1/tokens", {"name": "   "}), 422, "validation_error"
-    )
+    for body in ({}, {"name": ""}):
+        response = send(client, "post", "/api/v1/tokens", body)
+        assert "name" in assert_error(response, 422, "validation_error")
+    # Only spaces passes the schema; the action's rule names it.
+    response = send(client, "post", "/api/v1/tokens", {"name": "   "})
+    assert "name" in assert_error(response, 422, "name_required")
     assert not ApiToken.objects.exists()
 
 
