@@ -54,11 +54,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
         }
         for spec in EMAIL_TEMPLATES.values()
     ]
-    return render(
-        request,
-        "notifications/templates.html",
-        {"rows": rows, "language_choices": settings.LANGUAGES},
-    )
+    return render(request, "notifications/templates.html", {"rows": rows})
 
 
 @capability_required(Cap.EMAIL_TEMPLATES_EDIT)

@@ -130,13 +130,23 @@ def test_an_unknown_template_is_refused_before_anything_is_recorded(cast):
     assert not OutboundEmail.objects.exists()
 
 
-def test_emails_can_be_sent_from_inside_another_workspaces_scope(cast):
+def test_emails_sent_from_inside_another_workspaces_scope_use_their_own_wording(cast):
     """A command or task may run scoped to one workspace and email for another."""
+    from ascend.notifications.models import EmailTemplateOverride
+
+    EmailTemplateOverride.objects.create(
+        workspace=cast.alpha.workspace,
+        template="password_changed",
+        language="en",
+        subject="Alpha's own subject",
+        body="Alpha's own body",
+    )
+
     with scope(workspace=cast.beta.workspace):
         email = send_password_changed(cast.alpha.coach)
 
     assert email.workspace == cast.alpha.workspace
-    assert email.subject == "Your Alpha password was changed"
+    assert email.subject == "Alpha's own subject"
 
 
 def test_emails_can_be_sent_outside_any_scope(cast):
