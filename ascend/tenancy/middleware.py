@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound, JsonResponse
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django_scopes import scope
 
 from .queries import active_membership, workspace_for_host
+
+
+def unknown_host_response(request: HttpRequest) -> HttpResponse:
+    """No workspace means no session or user either: a self-contained page, or JSON for the API."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"error": {"code": "unknown_workspace",
+                       "message": _("There is no coaching workspace at this address."),
+                       "fields": {}}},
+            status=404,
+        )  # fmt: skip
+    return HttpResponseNotFound(render_to_string("tenancy/unknown_host.html"))
 
 
 class WorkspaceMiddleware:
@@ -24,8 +37,7 @@ class WorkspaceMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         workspace = workspace_for_host(request.get_host())
         if workspace is None:
-            # No workspace means no session or user either: a self-contained page.
-            return HttpResponseNotFound(render_to_string("tenancy/unknown_host.html"))
+            return unknown_host_response(request)
         request.workspace = workspace  # type: ignore[attr-defined]
         with scope(workspace=workspace):
             return self.get_response(request)

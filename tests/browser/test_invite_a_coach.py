@@ -1,4 +1,4 @@
-"""The owner invites a coach; the coach accepts from the emailed link and lands in the coach portal."""
+"""The owner invites a coach, who accepts from the emailed link and lands in the coach portal."""
 
 from __future__ import annotations
 
@@ -45,5 +45,7 @@ def test_owner_invites_a_coach_who_accepts_and_lands_in_the_coach_portal(
 
     # The same link does not work twice.
     coach_page.goto(f"{live_server.url}/accounts/{path}")
-    expect(coach_page.get_by_role("heading", name="This invitation was already accepted")).to_be_visible()
+    expect(
+        coach_page.get_by_role("heading", name="This invitation was already accepted")
+    ).to_be_visible()
     fresh.close()

@@ -34,3 +34,11 @@ def test_unknown_host_gets_a_clear_404_page(cast):
     response = cast.client_for(None, cast.alpha.workspace).get("/", HTTP_HOST="gamma.localhost")
     assert response.status_code == 404
     assert b"There is no coaching workspace at this address" in response.content
+
+
+def test_unknown_host_answers_the_api_in_its_error_format(cast):
+    response = cast.client_for(None, cast.alpha.workspace).get(
+        "/api/v1/me", HTTP_HOST="gamma.localhost"
+    )
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "unknown_workspace"
