@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -93,3 +94,23 @@ def record_tracking_event(message_id: str, event_type: str, description: str = "
             provider_message_id=message_id,
             state__in=STATES_A_TRACKING_EVENT_MAY_REPLACE[state],
         ).update(state=state, error=description[:2000], state_changed_at=timezone.now())
+
+
+STALE_AFTER = timedelta(minutes=10)
+
+
+def stale_email_ids(now: datetime | None = None) -> list[int]:
+    """Emails still queued and never claimed ten minutes after they were recorded.
+
+    They are the ones whose queuing failed (a broker outage) or whose task was lost;
+    delivering them again is safe because ``deliver`` claims each row first.
+    """
+    cutoff = (now or timezone.now()) - STALE_AFTER
+    with scopes_disabled():
+        return list(
+            OutboundEmail.objects.filter(
+                state=DeliveryState.QUEUED, claimed_at__isnull=True, created_at__lt=cutoff
+            )
+            .order_by("id")
+            .values_list("id", flat=True)[:500]
+        )

@@ -185,3 +185,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Periodic jobs (Celery beat); each is also a management command with --loop.
+CELERY_BEAT_SCHEDULE = {
+    "retry-stale-emails": {"task": "notifications.retry_stale_emails", "schedule": 300.0},
+}
