@@ -16,6 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
+import kombu.pools
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
@@ -64,9 +65,10 @@ def forget_broker_connections() -> None:
 
     Eager runs earlier in the session already made them, for the settings' (empty) broker.
     """
-    if app._pool is not None:
-        app._pool.force_close_all()
-        app._pool = None
+    # kombu keeps pools in a process-wide registry too: a pool closed but still registered
+    # there would break every later task call, eager ones included ("Acquire on closed pool").
+    kombu.pools.reset()
+    app._pool = None
     if "amqp" in app.__dict__:
         app.amqp._producer_pool = None
 
