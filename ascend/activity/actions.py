@@ -19,6 +19,7 @@ def record_event(
     data: dict[str, Any] | None = None,
 ) -> Event:
     """Append one event; the target is remembered by type, id and label so it survives deletion."""
+    verb = Verb(verb)  # only known event types are recorded
     event = Event(
         workspace=workspace,
         actor=actor if getattr(actor, "is_authenticated", False) else None,

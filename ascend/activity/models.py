@@ -19,7 +19,8 @@ class Event(models.Model):
         blank=True,
         related_name="+",
     )
-    verb = models.CharField(_("type"), max_length=64, choices=Verb.choices)
+    # No choices here: apps add verbs without a migration; record_event accepts only Verb members.
+    verb = models.CharField(_("type"), max_length=64)
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     target_label = models.CharField(max_length=200, blank=True)
@@ -33,4 +34,11 @@ class Event(models.Model):
         indexes = [models.Index(fields=["workspace", "verb", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_verb_display()}: {self.target_label}"
+        return f"{self.verb_label}: {self.target_label}"
+
+    @property
+    def verb_label(self) -> str:
+        try:
+            return str(Verb(self.verb).label)
+        except ValueError:
+            return self.verb

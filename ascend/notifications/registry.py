@@ -26,6 +26,21 @@ _COMMON = {
 }
 _COMMON_SAMPLE = {"workspace_name": "Summit Coaching", "recipient_name": "Alex Rivera"}
 
+_PROGRAM = {
+    "program_title": _("The program"),
+    "cohort_name": _("The cohort"),
+    "coach_name": _("The coach"),
+    "start_date": _("The client's start date"),
+    "program_url": _("The link to the program page"),
+}
+_PROGRAM_SAMPLE = {
+    "program_title": "12-week reset",
+    "cohort_name": "Spring group",
+    "coach_name": "Carlos Vega",
+    "start_date": "1 March 2027",
+    "program_url": "https://summit.example.com/me/programs/1/",
+}
+
 EMAIL_TEMPLATES: dict[str, EmailTemplateSpec] = {
     spec.name: spec
     for spec in [
@@ -52,6 +67,54 @@ EMAIL_TEMPLATES: dict[str, EmailTemplateSpec] = {
             _("Password reset"),
             {**_COMMON, "reset_url": _("The link that sets a new password")},
             {**_COMMON_SAMPLE, "reset_url": "https://summit.example.com/reset/sample/"},
+        ),
+        EmailTemplateSpec(
+            "program_enrolled",
+            _("Enrolled in a program"),
+            {**_COMMON, **_PROGRAM},
+            {**_COMMON_SAMPLE, **_PROGRAM_SAMPLE},
+        ),
+        EmailTemplateSpec(
+            "cohort_starting",
+            _("Program starts tomorrow"),
+            {**_COMMON, **_PROGRAM},
+            {**_COMMON_SAMPLE, **_PROGRAM_SAMPLE},
+        ),
+        EmailTemplateSpec(
+            "habit_off_track_client",
+            _("Habit off track (to the client)"),
+            {**_COMMON, **_PROGRAM, "habit_title": _("The habit")},
+            {**_COMMON_SAMPLE, **_PROGRAM_SAMPLE, "habit_title": "Walk 20 minutes"},
+        ),
+        EmailTemplateSpec(
+            "habit_off_track_coach",
+            _("Habit off track (to the coach)"),
+            {**_COMMON, **_PROGRAM, "habit_title": _("The habit"), "client_name": _("The client")},
+            {
+                **_COMMON_SAMPLE,
+                **_PROGRAM_SAMPLE,
+                "habit_title": "Walk 20 minutes",
+                "client_name": "Camila Reyes",
+                "recipient_name": "Carlos Vega",
+            },
+        ),
+        EmailTemplateSpec(
+            "program_not_enrolled",
+            _("Subscriber not enrolled: no open cohort (to admins)"),
+            {
+                **_COMMON,
+                "client_name": _("The client"),
+                "plan_name": _("The membership"),
+                "program_title": _("The program"),
+                "cohorts_url": _("The program's page"),
+            },
+            {
+                **_COMMON_SAMPLE,
+                "client_name": "Camila Reyes",
+                "plan_name": "Gold",
+                "program_title": "12-week reset",
+                "cohorts_url": "https://summit.example.com/team/programs/1/",
+            },
         ),
         EmailTemplateSpec(
             "password_changed",

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "ascend.activity",
     "ascend.portals",
     "ascend.api",
+    "ascend.programs",
+    "ascend.billing",
 ]
 
 MIDDLEWARE = [

@@ -12,7 +12,7 @@ URL = "/team/activity/"
 
 
 def labels(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [e.get_verb_display() for e in response.context["page_obj"]]
+    return [e.verb_label for e in response.context["page_obj"]]
 
 
 def test_the_feed_shows_the_workspaces_events_newest_first(cast):
