@@ -5,6 +5,9 @@ from __future__ import annotations
 from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
+from ascend.billing.api import router as billing_router
+from ascend.programs.api import router as programs_router
+
 from .auth import MemberSessionAuth, TokenAuth
 from .errors import install_error_handlers, json_error_urls
 from .routers import router
@@ -30,3 +33,5 @@ api = AscendAPI(
 )
 install_error_handlers(api)
 api.add_router("/", router)
+api.add_router("/", programs_router)
+api.add_router("/", billing_router)
