@@ -9,6 +9,7 @@ urlpatterns = [
     path("team/", include("ascend.tenancy.urls")),
     path("team/activity/", include("ascend.activity.urls")),
     path("team/email/", include("ascend.notifications.urls")),
+    path("team/memberships/", include("ascend.billing.urls")),
     path("api/", include("ascend.api.page_urls")),
     path("api/v1/", api.urls),
     path("webhooks/email/", include("anymail.urls")),

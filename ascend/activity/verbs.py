@@ -22,6 +22,7 @@ class Verb(models.TextChoices):
     PROGRAM_DELETED = "program.deleted", _("Program deleted")
     COHORT_CREATED = "cohort.created", _("Cohort created")
     COHORT_UPDATED = "cohort.updated", _("Cohort changed")
+    CLIENT_ADDED = "client.added", _("Client added")
     CLIENT_ENROLLED = "client.enrolled", _("Client enrolled")
     PROGRAM_STARTED = "program.started", _("Program started")
     CLIENT_UNENROLLED = "client.unenrolled", _("Client unenrolled")

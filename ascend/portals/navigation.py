@@ -38,6 +38,12 @@ class NavItem:
 
 NAVIGATION: list[NavItem] = [
     NavItem("team", _("Dashboard"), "portals:team", Cap.PORTAL_TEAM),
+    NavItem("team", _("Programs"), "programs:team_programs", Cap.PROGRAMS_MANAGE),
+    NavItem("team", _("Cohorts"), "programs:team_cohorts", Cap.PROGRAMS_MANAGE),
+    NavItem("team", _("Coaches"), "programs:team_coaches", Cap.PROGRAMS_MANAGE),
+    NavItem("team", _("Clients"), "programs:team_clients", Cap.CLIENTS_VIEW_ALL),
+    NavItem("team", _("Memberships"), "billing:plans", Cap.PROGRAMS_MANAGE),
+    NavItem("team", _("Progress"), "programs:team_progress", Cap.CLIENTS_VIEW_ALL),
     NavItem("team", _("Team"), "tenancy:members", Cap.MEMBERS_VIEW),
     NavItem("team", _("Activity"), "activity:feed", Cap.ACTIVITY_VIEW_ALL),
     NavItem("team", _("Outbox"), "notifications:outbox", Cap.OUTBOX_VIEW),

@@ -43,7 +43,10 @@ def member_list(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Cap.MEMBERS_INVITE)
 def invite(request: HttpRequest) -> HttpResponse:
-    form = InviteStaffForm(request.POST or None)
+    # ?role=coach (from the Coaches page) ticks that role; anything unknown is ignored.
+    offered = {value for value, _label in InviteStaffForm.base_fields["roles"].choices}
+    preset = [r for r in request.GET.getlist("role") if r in offered]
+    form = InviteStaffForm(request.POST or None, initial={"roles": preset})
     if request.method == "POST" and form.is_valid():
         try:
             invitation = account_actions.do_invite_staff(
