@@ -50,7 +50,10 @@ NAVIGATION: list[NavItem] = [
     NavItem("team", _("Email templates"), "notifications:templates", Cap.EMAIL_TEMPLATES_EDIT),
     NavItem("team", _("Settings"), "tenancy:settings", Cap.WORKSPACE_SETTINGS),
     NavItem("coach", _("Dashboard"), "portals:coach", Cap.PORTAL_COACH),
+    NavItem("coach", _("My cohorts"), "programs:coach_cohorts", Cap.PORTAL_COACH),
+    NavItem("coach", _("My clients"), "programs:coach_clients", Cap.PORTAL_COACH),
     NavItem("client", _("Dashboard"), "portals:client", Cap.PORTAL_CLIENT),
+    NavItem("client", _("Programs"), "programs:client_enrollments", Cap.PORTAL_CLIENT),
 ]
 
 

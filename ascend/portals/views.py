@@ -53,6 +53,8 @@ def team(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Cap.PORTAL_COACH)
 def coach(request: HttpRequest) -> HttpResponse:
+    from ascend.programs.views_coach import coach_summary
+
     membership = request.membership
     return render(
         request,
@@ -61,17 +63,22 @@ def coach(request: HttpRequest) -> HttpResponse:
             "leader": membership.team_leader.user if membership.team_leader else None,
             "led_coaches": members(request.workspace).filter(team_leader=membership),
             "recent_events": events(request.workspace, actor_id=request.user.pk)[:8],
+            **coach_summary(membership),
         },
     )
 
 
 @capability_required(Cap.PORTAL_CLIENT)
 def client(request: HttpRequest) -> HttpResponse:
+    from ascend.programs.views_client import enrollment_cards
+
+    active, _ended = enrollment_cards(request.membership)
     return render(
         request,
         "portals/client.html",
         {
             "recent_events": events(request.workspace, actor_id=request.user.pk)[:8],
+            "enrollment_cards": active,
         },
     )
 
