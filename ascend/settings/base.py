@@ -191,4 +191,6 @@ LOGGING = {
 # Periodic jobs (Celery beat); each is also a management command with --loop.
 CELERY_BEAT_SCHEDULE = {
     "retry-stale-emails": {"task": "notifications.retry_stale_emails", "schedule": 300.0},
+    # Once a day is enough: each run sends what is due by then, and never twice.
+    "programs-daily": {"task": "programs.run_daily", "schedule": timedelta(days=1)},
 }
