@@ -100,8 +100,9 @@ def milestone_rows(progress: EnrollmentProgress) -> list[MilestoneRow]:
     return [
         MilestoneRow(
             state=m,
-            phrase=due_phrase(m.due_date, progress.today),
-            late=not m.completed and m.due_date < progress.today,
+            # An ended enrolment is late for nothing: its open milestones just weren't done.
+            phrase=due_phrase(m.due_date, progress.today) if editable else _("not done"),
+            late=editable and not m.completed and m.due_date < progress.today,
             editable=editable,
         )
         for m in progress.milestones

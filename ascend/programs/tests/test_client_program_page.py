@@ -126,6 +126,7 @@ def test_an_ended_enrolment_is_shown_read_only(cast, enrollment):
     assert "This enrolment ended" in response.content.decode()
     assert not any(c.tickable for c in response.context["habits"][0].cells)
     assert not any(m.editable for m in response.context["milestones"])
+    assert "days late" not in response.content.decode()  # nothing is late once it's over
 
 
 def test_another_client_of_the_workspace_gets_404(cast, enrollment):
