@@ -11,7 +11,7 @@ from django.utils import timezone
 from ascend.activity.models import Event
 from ascend.programs import actions
 from ascend.programs.models import Cohort, Habit, Milestone, Program
-from ascend.testing import assert_flat_queries
+from ascend.testing import assert_flat_queries, assert_num_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -111,8 +111,11 @@ def test_the_list_has_an_empty_state_that_says_what_to_do(cast):
     assert "No programs yet" in page and "Create your first program" in page
 
 
-def test_the_program_list_query_count_stays_flat(cast, program):
+def test_the_program_list_query_count_is_pinned_and_flat(cast, program):
     client = cast.client_for(cast.alpha.owner)
+    client.get("/team/programs/")
+    with assert_num_queries(6):
+        client.get("/team/programs/")
 
     def grow():
         for i in range(5):
@@ -120,6 +123,24 @@ def test_the_program_list_query_count_stays_flat(cast, program):
             enrol(make_cohort(p, cast.alpha.coach.membership, f"C{i}"), cast.alpha.other_client)
 
     assert_flat_queries(lambda: client.get("/team/programs/"), grow)
+
+
+def test_the_program_page_query_count_is_pinned_and_flat(cast, program, cohort):
+    client = cast.client_for(cast.alpha.owner)
+    path = f"/team/programs/{program.pk}/"
+    client.get(path)
+    with assert_num_queries(10):
+        client.get(path)
+
+    def grow():
+        for i in range(4):
+            actions.do_save_milestone(program, actor=None, title=f"M{i}", due_after_days=i)
+            actions.do_save_habit(program, actor=None, title=f"H{i}", schedule="weekdays",
+                                  weekdays="13")  # fmt: skip
+            make_cohort(program, cast.alpha.other_coach.membership, f"C{i}")
+        enrol(cohort, cast.alpha.client)
+
+    assert_flat_queries(lambda: client.get(path), grow)
 
 
 def test_creating_a_program_records_it_and_opens_its_page(cast):
