@@ -57,6 +57,10 @@ class Command(BaseCommand):
                 user__email__in=["coach1@demo.ascend.test", "coach2@demo.ascend.test"],
                 team_leader__isnull=True,
             ).update(team_leader=head)
+        from ascend.programs.demo import load_demo_programs
+
+        if load_demo_programs(workspace):
+            self.stdout.write("Added the demo programs, cohorts, enrolments and membership.")
         self.stdout.write(self.style.SUCCESS(f"Demo workspace “{workspace.name}” is ready."))
         self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
         for email, _name, roles in PEOPLE:
