@@ -7,6 +7,7 @@ machine; the ratios and the query counts are what to compare between runs.
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import sys
@@ -20,7 +21,7 @@ import django  # noqa: E402
 django.setup()
 
 from django.db import connection  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
 from benchmarks import scenarios  # noqa: E402
@@ -40,7 +41,8 @@ def measure(fn: Callable[[], object], repeat: int = 7) -> tuple[float, int]:
 
 
 def main() -> int:
-    setup_test_environment()
+    # No setup_test_environment(): it instruments template rendering and would skew timings.
+    logging.disable(logging.INFO)
     old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True)
     failures = 0
     try:
