@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ascend.activity.actions import record_event
 from ascend.activity.verbs import Verb
@@ -32,13 +33,14 @@ from .models import (
 )
 from .progress import habit_rule, today_for
 
+# Lazy: built at import, these must still be translated into each reader's language.
 REFUSAL_MESSAGES = {
-    rules.CLOSED: _("This cohort is closed for enrolment."),
-    rules.STARTED: _(
+    rules.CLOSED: gettext_lazy("This cohort is closed for enrolment."),
+    rules.STARTED: gettext_lazy(
         "This cohort has already started: a fixed cohort takes no one from its start date."
     ),
-    rules.FULL: _("This cohort is full."),
-    rules.NOT_PUBLISHED: _("The program isn't published yet."),
+    rules.FULL: gettext_lazy("This cohort is full."),
+    rules.NOT_PUBLISHED: gettext_lazy("The program isn't published yet."),
 }
 
 

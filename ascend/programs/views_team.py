@@ -204,16 +204,15 @@ def _with_summary(habit: Habit) -> Habit:
 
 
 def _program_context(request: HttpRequest, program: Program, **extra: Any) -> dict[str, Any]:
-    locked = actions.has_active_enrollments(program)
+    try:
+        actions.check_content_unlocked(program)
+        lock_message = ""
+    except ValidationError as error:
+        lock_message = " ".join(error.messages)
     context = {
         "program": program,
-        "locked": locked,
-        "lock_message": _(
-            "Clients are enrolled in this program, so its content is locked. You can still "
-            "add cohorts; to change the content, make a new program."
-        )
-        if locked
-        else "",
+        "locked": bool(lock_message),
+        "lock_message": lock_message,
         "milestones": program.milestones.all(),
         "habits": [_with_summary(h) for h in program.habits.all()],
         "cohorts": queries.cohorts(request.workspace, program=program),
