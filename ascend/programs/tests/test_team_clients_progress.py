@@ -413,3 +413,47 @@ def test_the_csv_export_query_count_is_flat(cast, program, cohort):
         export()
 
     assert_flat_queries(export, grow_progress(cast, program, cohort, 10))
+
+
+def test_every_write_refuses_other_roles_and_asks_strangers_to_sign_in(cast, program, cohort):
+    enrollment = enrol(cohort, cast.alpha.client)
+    plan = do_save_plan(cast.alpha.workspace, actor=None, name="Gold", programs=[program])
+    subscription = do_subscribe(plan, cast.alpha.other_client.membership, actor=None)
+    milestone, habit = program.milestones.get(), program.habits.get()
+    client_id, coach_id = cast.alpha.client.membership.pk, cast.alpha.coach.membership.pk
+    writes = [
+        "/team/programs/new/",
+        f"/team/programs/{program.pk}/edit/",
+        f"/team/programs/{program.pk}/delete/",
+        f"/team/programs/{program.pk}/milestones/",
+        f"/team/programs/{program.pk}/milestones/{milestone.pk}/",
+        f"/team/programs/{program.pk}/milestones/{milestone.pk}/delete/",
+        f"/team/programs/{program.pk}/habits/",
+        f"/team/programs/{program.pk}/habits/{habit.pk}/",
+        f"/team/programs/{program.pk}/habits/{habit.pk}/delete/",
+        f"/team/programs/{program.pk}/cohorts/new/",
+        f"/team/cohorts/{cohort.pk}/",
+        "/team/coaches/",
+        f"/team/coaches/{coach_id}/",
+        "/team/clients/new/",
+        f"/team/clients/{client_id}/enrol/",
+        f"/team/clients/{client_id}/subscribe/",
+        f"/team/enrolments/{enrollment.pk}/end/",
+        f"/team/subscriptions/{subscription.pk}/end/",
+        "/team/memberships/new/",
+        f"/team/memberships/{plan.pk}/",
+    ]
+    for role in [r for r in EVERYONE if r not in {"owner", "admin"}]:
+        browser = cast.client_for(getattr(cast.alpha, role))
+        for path in writes:
+            assert browser.post(path, {}).status_code == 403, f"{role} {path}"
+    stranger = Client(HTTP_HOST=cast.alpha.host)
+    beta_owner = cast.client_for(cast.beta.owner, cast.alpha.workspace)
+    for path in writes:
+        assert stranger.post(path, {}).status_code == 302, path
+        assert beta_owner.post(path, {}).status_code == 404, path
+    enrollment.refresh_from_db()
+    subscription.refresh_from_db()
+    program.refresh_from_db()
+    assert enrollment.is_active and subscription.ended_at is None and program.archived_at is None
+    assert program.milestones.count() == 1 and program.habits.count() == 1
