@@ -122,7 +122,7 @@ def clients(request: HttpRequest) -> HttpResponse:
     """Every client enrolled now in the coach's cohorts (and their led coaches'), paginated."""
     membership = request.membership  # type: ignore[attr-defined]
     search = request.GET.get("q", "").strip()[:100]
-    qs = Enrollment.objects.filter(
+    qs: QuerySet[Enrollment] = Enrollment.objects.filter(
         coached_by(membership, "cohort__"),
         workspace=membership.workspace,
         ended_at__isnull=True,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from ascend.tenancy.roles import Role
-from ascend.testing import assert_flat_queries, make_person
+from ascend.testing import assert_flat_queries, assert_num_queries, make_person
 
 from .portal_fixtures import check_in_every_day, cohort_for, enrol, program_with
 
@@ -63,3 +63,12 @@ def test_the_dashboard_stays_flat_as_clients_grow(cast, world):
             check_in_every_day(enrol(mine, person, started_days_ago=5), i % 4)
 
     assert_flat_queries(lambda: client.get("/coach/"), grow)
+
+
+def test_the_dashboard_takes_a_fixed_number_of_queries(cast, world):
+    client = cast.client_for(cast.alpha.coach)
+    client.get("/coach/")
+    # The shell's 5; the head coach and their name; cohorts; enrolments, milestones,
+    # habits, check-ins, completions; recent events.
+    with assert_num_queries(14):
+        client.get("/coach/")

@@ -219,3 +219,17 @@ def test_my_cohorts_stays_flat_as_cohorts_grow(cast, world):
             cohort_for(program, cast.alpha.coach, name=f"C{i}")
 
     assert_flat_queries(lambda: client.get("/coach/cohorts/"), grow)
+
+
+def test_my_cohorts_and_the_cohort_page_take_a_fixed_number_of_queries(cast, world):
+    client = cast.client_for(cast.alpha.coach)
+    client.get("/coach/cohorts/")
+    # The shell's 5 and the cohorts with their counts.
+    with assert_num_queries(6):
+        client.get("/coach/cohorts/")
+    url = f"/coach/cohorts/{world['mine'].pk}/"
+    client.get(url)
+    # The shell's 5; the cohort; enrolments with last activity, milestones, habits,
+    # check-ins, completions.
+    with assert_num_queries(11):
+        client.get(url)
