@@ -24,11 +24,13 @@ from .models import MembershipPlan, Subscription
 def cohorts_taking_clients(program: Program) -> list[Cohort]:
     """The program's cohorts that would accept a new client today (workspace calendar)."""
     today = timezone.localdate()
-    return [
-        cohort
-        for cohort in open_cohorts_with_room(program)
-        if rules.enrolment_refusal(cohort_facts(cohort, cohort.active_count), today) is None
-    ]
+    taking = []
+    for cohort in open_cohorts_with_room(program):
+        # queries.cohorts counts the active enrolments in SQL, as ``active_count``.
+        active = cohort.active_count  # type: ignore[attr-defined]
+        if rules.enrolment_refusal(cohort_facts(cohort, active), today) is None:
+            taking.append(cohort)
+    return taking
 
 
 def can_purchase(plan: MembershipPlan) -> bool:
