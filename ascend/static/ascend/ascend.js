@@ -12,4 +12,11 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
     select.addEventListener("change", () => select.form.submit());
   });
+  // A habit grid wider than the screen opens scrolled so today is in view.
+  document.querySelectorAll(".habit-grid thead .is-today").forEach((cell) => {
+    const wrap = cell.closest(".table-wrap");
+    if (wrap && wrap.scrollWidth > wrap.clientWidth) {
+      wrap.scrollLeft = cell.offsetLeft + 2 * cell.offsetWidth - wrap.clientWidth;
+    }
+  });
 });
