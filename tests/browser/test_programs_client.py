@@ -48,3 +48,16 @@ def test_a_client_ticks_a_milestone_and_a_habit_and_sees_progress_change(
     expect(percent).not_to_have_text(after_habit)
     assert not MilestoneCompletion.objects.filter(enrollment=enrollment).exists()
     assert page.evaluate("window.__noReload") is True
+
+
+def test_ticking_with_the_keyboard_keeps_the_focus_on_the_box(cast, live_server, page, sign_in):
+    program = program_with(cast.alpha.workspace, title="Strength reset", habits=1, milestones=1)
+    enrollment = enrol(cohort_for(program, cast.alpha.coach), cast.alpha.client, started_days_ago=3)
+    sign_in(page, cast.alpha.client.email, PASSWORD)
+    page.goto(f"{live_server.url}/me/programs/{enrollment.pk}/")
+    box = page.get_by_label(f"Habit 1 on {today().strftime('%A %-d %B')}")
+    box.focus()
+    page.keyboard.press("Space")
+    expect(box).to_be_checked()
+    expect(page.get_by_test_id("progress-percent")).not_to_have_text("0 %")
+    expect(box).to_be_focused()
