@@ -138,11 +138,12 @@ def do_save_milestone(
     check_content_unlocked(program)
     milestone = milestone or Milestone(workspace=program.workspace, program=program)
     milestone.title, milestone.due_after_days = title, due_after_days
-    if due_after_days is not None and due_after_days > program.duration_days:
+    # A program of N days runs from day 0 to day N − 1 after the client's start.
+    if due_after_days is not None and due_after_days >= program.duration_days:
         raise field_error(
             "due_after_days",
-            _("The program lasts %(days)d days: pick a day within it.")
-            % {"days": program.duration_days},
+            _("The program lasts %(days)d days: pick a day from 0 to %(last)d.")
+            % {"days": program.duration_days, "last": program.duration_days - 1},
             "beyond_program",
         )
     milestone.full_clean()

@@ -26,7 +26,7 @@ def make_program(
             workspace=workspace,
             program=program,
             title=f"Milestone {n + 1}",
-            due_after_days=min(days, 7 * (n + 1)),
+            due_after_days=min(days - 1, 7 * (n + 1)),
             position=n,
         )
     for n in range(habits):

@@ -96,6 +96,10 @@ def test_a_milestone_must_fall_within_the_program(cast):
     with pytest.raises(ValidationError) as caught:
         do_save_milestone(program, actor=None, title="Late", due_after_days=40)
     assert caught.value.error_dict["due_after_days"][0].code == "beyond_program"
+    # Day 28 of a 28-day program is the day after it ends; day 27 is its last day.
+    with pytest.raises(ValidationError):
+        do_save_milestone(program, actor=None, title="Day after", due_after_days=28)
+    assert do_save_milestone(program, actor=None, title="Last day", due_after_days=27).pk
 
 
 def test_cohort_rules_are_checked_at_their_fields(cast):
