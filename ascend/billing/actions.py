@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterable
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,6 +14,7 @@ from django.utils.translation import gettext as _
 from ascend.activity.actions import record_event
 from ascend.activity.verbs import Verb
 from ascend.lib.errors import field_error
+from ascend.programs import queries as program_queries
 from ascend.programs import rules
 from ascend.programs.actions import check_may_be_client, cohort_facts, do_enroll, do_unenroll
 from ascend.programs.models import Cohort, Enrollment, EnrollmentSource, Program
@@ -21,22 +24,36 @@ from ascend.tenancy.models import Membership
 from .models import MembershipPlan, Subscription
 
 
-def cohorts_taking_clients(program: Program) -> list[Cohort]:
-    """The program's cohorts that would accept a new client today (workspace calendar)."""
+def taking_clients(cohorts: Iterable[Cohort]) -> list[Cohort]:
+    """The cohorts that would accept a new client today (``rules.enrolment_refusal``).
+
+    The cohorts must come from ``programs.queries.cohorts``, which counts their
+    active enrolments in SQL as ``active_count``.
+    """
     today = timezone.localdate()
-    taking = []
-    for cohort in open_cohorts_with_room(program):
-        # queries.cohorts counts the active enrolments in SQL, as ``active_count``.
-        active = cohort.active_count  # type: ignore[attr-defined]
-        if rules.enrolment_refusal(cohort_facts(cohort, active), today) is None:
-            taking.append(cohort)
-    return taking
+    return [
+        cohort
+        for cohort in cohorts
+        if rules.enrolment_refusal(cohort_facts(cohort, cohort.active_count), today) is None  # type: ignore[attr-defined]
+    ]
+
+
+def cohorts_taking_clients(program: Program) -> list[Cohort]:
+    """The program's cohorts that would accept a new client today."""
+    return taking_clients(open_cohorts_with_room(program))
+
+
+def programs_taking_clients(workspace: Any) -> set[int]:
+    """Ids of the workspace's programs with a cohort taking clients today (one query)."""
+    open_cohorts = program_queries.cohorts(workspace).filter(is_open=True)
+    return {cohort.program_id for cohort in taking_clients(open_cohorts)}
 
 
 def can_purchase(plan: MembershipPlan) -> bool:
     """A membership can be bought only while each of its programs has a cohort taking clients."""
-    programs = list(plan.programs.all())
-    return bool(programs) and all(cohorts_taking_clients(p) for p in programs)
+    programs = list(plan.programs.filter(archived_at__isnull=True))
+    taking = programs_taking_clients(plan.workspace)
+    return bool(programs) and all(p.id in taking for p in programs)
 
 
 @transaction.atomic

@@ -9,13 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ascend.lib.forms import apply_validation_error
 from ascend.programs import queries as program_queries
-from ascend.programs import rules
-from ascend.programs.actions import cohort_facts
 from ascend.programs.models import Program
 from ascend.tenancy.access import capability_required
 from ascend.tenancy.capabilities import Cap
@@ -32,20 +29,6 @@ def access_plan(member: Membership, plan_id: int) -> MembershipPlan:
     if plan is None:
         raise Http404
     return plan
-
-
-def programs_taking_clients(workspace: Any) -> set[int]:
-    """Ids of the programs with a cohort that would take a client today.
-
-    The same rule as ``actions.cohorts_taking_clients``, for every program at once
-    (one query), so the plans page stays flat however many plans it lists.
-    """
-    today = timezone.localdate()
-    taking = set()
-    for cohort in program_queries.cohorts(workspace).filter(is_open=True):
-        if rules.enrolment_refusal(cohort_facts(cohort, cohort.active_count), today) is None:
-            taking.add(cohort.program_id)
-    return taking
 
 
 def purchase_blockers(plan: MembershipPlan, taking: set[int]) -> list[str]:
@@ -74,7 +57,7 @@ def _plans(workspace: Any) -> QuerySet[MembershipPlan]:
 @capability_required(Cap.PROGRAMS_MANAGE)
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = list(_plans(request.workspace))
-    taking = programs_taking_clients(request.workspace)
+    taking = actions.programs_taking_clients(request.workspace)
     rows = []
     for plan in plans:
         blockers = purchase_blockers(plan, taking)
@@ -107,7 +90,7 @@ def _plan_form_page(request: HttpRequest, plan: MembershipPlan | None) -> HttpRe
     blockers: list[str] = []
     if plan is not None:
         plan.live_programs = list(plan.programs.filter(archived_at__isnull=True))  # type: ignore[attr-defined]
-        blockers = purchase_blockers(plan, programs_taking_clients(request.workspace))
+        blockers = purchase_blockers(plan, actions.programs_taking_clients(request.workspace))
     return render(
         request,
         "billing/plan_form.html",
