@@ -108,7 +108,8 @@ def reconcile_off_track(now: datetime) -> int:
     workspace_ids = active.values_list("workspace_id", flat=True).distinct()
     for workspace_id in list(workspace_ids):
         batch = enrollments_with_content(active.filter(workspace_id=workspace_id))
-        progress = progress_for(batch)
+        # The job's own instant, so a run for a given moment judges that moment's "today".
+        progress = progress_for(batch, now=now)
         spells = {
             (s.enrollment_id, s.habit_id): s
             for s in OffTrackSpell.objects.filter(workspace_id=workspace_id, ended_at__isnull=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
@@ -26,8 +26,8 @@ def client_time_zone(enrollment: Enrollment) -> str:
     return enrollment.client.user.time_zone or enrollment.workspace.time_zone
 
 
-def today_for(enrollment: Enrollment) -> date:
-    return rules.client_today(client_time_zone(enrollment), timezone.now())
+def today_for(enrollment: Enrollment, now: datetime | None = None) -> date:
+    return rules.client_today(client_time_zone(enrollment), now or timezone.now())
 
 
 @dataclass
@@ -79,7 +79,9 @@ class EnrollmentProgress:
         return sum(m.completed for m in self.milestones)
 
 
-def progress_for(enrollments: Iterable[Enrollment]) -> dict[int, EnrollmentProgress]:
+def progress_for(
+    enrollments: Iterable[Enrollment], *, now: datetime | None = None
+) -> dict[int, EnrollmentProgress]:
     """Progress of each enrolment, by id.
 
     The enrolments must come with ``client__user``, ``workspace`` and ``program``
@@ -101,7 +103,7 @@ def progress_for(enrollments: Iterable[Enrollment]) -> dict[int, EnrollmentProgr
     )
     result = {}
     for enrollment in enrollments:
-        today = today_for(enrollment)
+        today = today_for(enrollment, now)
         program = enrollment.program
         entry = EnrollmentProgress(enrollment=enrollment, today=today)
         for milestone in program.milestones.all():

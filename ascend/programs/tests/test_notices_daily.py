@@ -173,6 +173,20 @@ def test_going_off_track_again_is_a_new_spell_with_new_notices(cast, lapsed):
     assert emails("habit_off_track_client") == [cast.alpha.client.email] * 2
 
 
+def test_the_job_judges_off_track_on_the_day_it_runs_for(cast, program):
+    """A client who checked in every day so far is on track now, off track 4 days later."""
+    cohort = make_cohort(program, cast.alpha.coach.membership)
+    enrollment = make_enrollment(cohort, cast.alpha.client.membership, days_ago=10)
+    habit = program.habits.get()
+    for n in range(11):
+        do_set_check_in(
+            enrollment, habit, enrollment.start_date + timedelta(days=n), True, actor=None
+        )
+    assert notices.run_daily()["off_track_changes"] == 0
+    assert notices.run_daily(timezone.now() + timedelta(days=4))["off_track_notices"] == 1
+    assert emails("habit_off_track_client") == [cast.alpha.client.email]
+
+
 def test_an_ended_enrolment_is_never_off_track(cast, lapsed):
     Enrollment.objects.filter(pk=lapsed.pk).update(ended_at=timezone.now())
     notices.run_daily()
