@@ -40,7 +40,7 @@ class PlanOut(Schema):
     created_at: datetime
 
 
-class PlanDetailOut(PlanOut):
+class PlanWithSaleOut(PlanOut):
     can_purchase: bool = Field(
         description="Every program of the plan has a cohort taking clients today."
     )
@@ -114,6 +114,13 @@ def _plan_out(plan: MembershipPlan) -> dict:
     }
 
 
+def _can_purchase(plan: MembershipPlan, taking: set[int]) -> bool:
+    """``actions.can_purchase`` for a plan whose programs are loaded, given the programs taking
+    clients (``actions.programs_taking_clients``), without a query per plan."""
+    programs = [p for p in plan.programs.all() if p.archived_at is None]
+    return bool(programs) and all(p.id in taking for p in programs)
+
+
 def _subscription_out(s: Subscription) -> dict:
     return {
         "id": s.id,
@@ -135,18 +142,26 @@ def _access_subscription(member: Membership, subscription_id: int) -> Subscripti
 
 @router.get(
     "/membership-plans",
-    response={200: list[PlanOut], **ERRORS},
+    response={200: list[PlanWithSaleOut], **ERRORS},
     tags=["memberships"],
     summary="List membership plans",
 )
 def list_plans(request: HttpRequest):  # type: ignore[no-untyped-def]
-    """The workspace's membership plans and the programs each opens (owners and admins)."""
-    return [_plan_out(p) for p in _plans(_require(request, Cap.PROGRAMS_MANAGE))]
+    """The workspace's membership plans, the programs each opens, and whether it can be bought.
+
+    Owners and admins. ``can_purchase`` is false while any of a plan's programs
+    has no cohort taking clients.
+    """
+    member = _require(request, Cap.PROGRAMS_MANAGE)
+    taking = actions.programs_taking_clients(member.workspace)
+    return [
+        {**_plan_out(plan), "can_purchase": _can_purchase(plan, taking)} for plan in _plans(member)
+    ]
 
 
 @router.get(
     "/membership-plans/{plan_id}",
-    response={200: PlanDetailOut, **ERRORS},
+    response={200: PlanWithSaleOut, **ERRORS},
     tags=["memberships"],
     summary="A membership plan",
 )

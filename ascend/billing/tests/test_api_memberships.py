@@ -56,6 +56,7 @@ def test_only_managers_list_plans(cast, plans, role):
             "Mindful mornings",
             "Strength reset",
         ]
+        assert [p["can_purchase"] for p in listing] == [True, False]
     else:
         assert_error(response, 403, "forbidden")
 
@@ -202,8 +203,8 @@ def test_lists_take_as_many_queries_for_many_as_for_few(cast, plans):
     assert_flat_queries(both, grow)
 
 
-def test_listing_plans_takes_six_queries(cast, plans):
+def test_listing_plans_takes_seven_queries(cast, plans):
     client = cast.client_for(cast.alpha.owner)
-    # Workspace, session, user, membership; plans; their programs.
-    with assert_num_queries(6):
+    # Workspace, session, user, membership; cohorts taking clients; plans; their programs.
+    with assert_num_queries(7):
         client.get("/api/v1/membership-plans")
