@@ -16,7 +16,13 @@ from ascend.activity.verbs import Verb
 from ascend.lib.errors import field_error
 from ascend.programs import queries as program_queries
 from ascend.programs import rules
-from ascend.programs.actions import check_may_be_client, cohort_facts, do_enroll, do_unenroll
+from ascend.programs.actions import (
+    check_may_be_client,
+    cohort_facts,
+    do_enroll,
+    do_unenroll,
+    workspace_today,
+)
 from ascend.programs.models import Cohort, Enrollment, EnrollmentSource, Program
 from ascend.programs.queries import open_cohorts_with_room
 from ascend.tenancy.models import Membership
@@ -30,7 +36,10 @@ def taking_clients(cohorts: Iterable[Cohort]) -> list[Cohort]:
     The cohorts must come from ``programs.queries.cohorts``, which counts their
     active enrolments in SQL as ``active_count``.
     """
-    today = timezone.localdate()
+    cohorts = list(cohorts)
+    if not cohorts:
+        return []
+    today = workspace_today(cohorts[0].workspace)
     return [
         cohort
         for cohort in cohorts

@@ -44,6 +44,11 @@ REFUSAL_MESSAGES = {
 }
 
 
+def workspace_today(workspace) -> date:  # type: ignore[no-untyped-def]
+    """The date in the workspace's own time zone (cohort dates are the workspace's calendar)."""
+    return rules.client_today(workspace.time_zone, timezone.now())
+
+
 def refusal_message(code: str) -> str:
     return str(REFUSAL_MESSAGES[code])
 
@@ -216,7 +221,7 @@ def do_save_cohort(
             raise field_error(
                 "start_date", _("A fixed cohort needs a start date."), "start_date_required"
             )
-        today = timezone.localdate()
+        today = workspace_today(program.workspace)
         if cohort.start_date < today and (creating or cohort.start_date != previous_start):
             raise field_error(
                 "start_date", _("The start date can't be in the past."), "start_date_past"

@@ -32,7 +32,7 @@ def programs(workspace) -> QuerySet[Program]:  # type: ignore[no-untyped-def]
 def cohorts(workspace, *, coach=None, program=None) -> QuerySet[Cohort]:  # type: ignore[no-untyped-def]
     qs = (
         Cohort.objects.filter(workspace=workspace, program__archived_at__isnull=True)
-        .select_related("program", "coach__user")
+        .select_related("program", "coach__user", "workspace")
         .annotate(active_count=Count("enrollments", filter=Q(enrollments__ended_at__isnull=True)))
     )
     if coach is not None:
