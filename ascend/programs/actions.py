@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from ascend.activity.actions import record_event
 from ascend.activity.verbs import Verb
@@ -147,7 +147,11 @@ def do_save_milestone(
     if due_after_days is not None and due_after_days >= program.duration_days:
         raise field_error(
             "due_after_days",
-            _("The program lasts %(days)d days: pick a day from 0 to %(last)d.")
+            ngettext(
+                "The program lasts %(days)d day: pick day 0.",
+                "The program lasts %(days)d days: pick a day from 0 to %(last)d.",
+                program.duration_days,
+            )
             % {"days": program.duration_days, "last": program.duration_days - 1},
             "beyond_program",
         )

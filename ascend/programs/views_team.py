@@ -26,7 +26,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_POST
 from django_scopes import scope
 
@@ -184,9 +184,9 @@ def habit_summary(habit: Habit) -> str:
         names = dict(WEEKDAY_SHORT)
         when = ", ".join(str(names[d]) for d in habit.weekdays)
     elif habit.schedule == "every_n_days":
-        when = ngettext("Every day", "Every %(n)d days", habit.interval_days or 1) % {
-            "n": habit.interval_days or 1
-        }
+        when = npgettext(
+            "habit schedule", "Every %(n)d day", "Every %(n)d days", habit.interval_days or 1
+        ) % {"n": habit.interval_days or 1}
     else:
         when = _("Every day")
     if habit.duration_days:

@@ -32,8 +32,19 @@ PEOPLE = [
 class Command(BaseCommand):
     help = "Create the demo workspace and its people (idempotent) and print the logins."
 
-    @transaction.atomic
     def handle(self, *args, **options):  # type: ignore[no-untyped-def]
+        # The demo's emails go out when its transaction commits; the logins are printed
+        # after them so they end the output, where `make run` shows them.
+        with transaction.atomic():
+            workspace, added_programs = self.seed()
+        if added_programs:
+            self.stdout.write("Added the demo programs, cohorts, enrolments and membership.")
+        self.stdout.write(self.style.SUCCESS(f"Demo workspace “{workspace.name}” is ready."))
+        self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
+        for email, _name, roles in PEOPLE:
+            self.stdout.write(f"  {email:34} {', '.join(sorted(r.value for r in roles))}")
+
+    def seed(self) -> tuple[Workspace, bool]:
         workspace, _created = Workspace.objects.get_or_create(
             slug=settings.ASCEND_DEFAULT_WORKSPACE,
             defaults={"name": "Summit Coaching", "time_zone": "America/New_York"},
@@ -59,9 +70,4 @@ class Command(BaseCommand):
             ).update(team_leader=head)
         from ascend.programs.demo import load_demo_programs
 
-        if load_demo_programs(workspace):
-            self.stdout.write("Added the demo programs, cohorts, enrolments and membership.")
-        self.stdout.write(self.style.SUCCESS(f"Demo workspace “{workspace.name}” is ready."))
-        self.stdout.write(f"Every demo login uses the password: {DEMO_PASSWORD}")
-        for email, _name, roles in PEOPLE:
-            self.stdout.write(f"  {email:34} {', '.join(sorted(r.value for r in roles))}")
+        return workspace, bool(load_demo_programs(workspace))
