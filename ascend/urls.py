@@ -5,6 +5,7 @@ from ascend.api.urls import api
 urlpatterns = [
     path("", include("ascend.portals.urls")),
     path("", include("ascend.programs.urls")),
+    path("", include("ascend.ranks.urls")),
     path("accounts/", include("ascend.accounts.urls")),
     path("team/", include("ascend.tenancy.urls")),
     path("team/activity/", include("ascend.activity.urls")),

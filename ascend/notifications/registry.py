@@ -41,6 +41,25 @@ _PROGRAM_SAMPLE = {
     "program_url": "https://summit.example.com/me/programs/1/",
 }
 
+_RANK = {
+    "rank_word": _("Your word for ranks (Belts, Rankings, Challenges…)"),
+    "client_name": _("The client"),
+    "category_name": _("The category, e.g. Karate"),
+    "current_rank": _("The client's current rank"),
+    "next_rank": _("The next rank"),
+    "ranks_url": _("The client's ranks page"),
+    "profile_url": _("The client's profile, for staff"),
+}
+_RANK_SAMPLE = {
+    "rank_word": "Belts",
+    "client_name": "Camila Reyes",
+    "category_name": "Karate",
+    "current_rank": "White belt",
+    "next_rank": "Yellow belt",
+    "ranks_url": "https://summit.example.com/me/ranks/",
+    "profile_url": "https://summit.example.com/team/ranks/clients/7/",
+}
+
 EMAIL_TEMPLATES: dict[str, EmailTemplateSpec] = {
     spec.name: spec
     for spec in [
@@ -114,6 +133,29 @@ EMAIL_TEMPLATES: dict[str, EmailTemplateSpec] = {
                 "plan_name": "Gold",
                 "program_title": "12-week reset",
                 "cohorts_url": "https://summit.example.com/team/programs/1/",
+            },
+        ),
+        EmailTemplateSpec(
+            "rank_eligible_staff",
+            _("Client eligible for promotion (to staff)"),
+            {**_COMMON, **_RANK},
+            {**_COMMON_SAMPLE, **_RANK_SAMPLE, "recipient_name": "Omar Vidal"},
+        ),
+        EmailTemplateSpec(
+            "rank_eligible_client",
+            _("Eligible for promotion (to the client)"),
+            {**_COMMON, **_RANK},
+            {**_COMMON_SAMPLE, **_RANK_SAMPLE},
+        ),
+        EmailTemplateSpec(
+            "rank_promoted",
+            _("Promoted (to the client)"),
+            {**_COMMON, **_RANK},
+            {
+                **_COMMON_SAMPLE,
+                **_RANK_SAMPLE,
+                "current_rank": "Yellow belt",
+                "next_rank": "Yellow belt",
             },
         ),
         EmailTemplateSpec(

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "ascend.api",
     "ascend.programs",
     "ascend.billing",
+    "ascend.ranks",
 ]
 
 MIDDLEWARE = [

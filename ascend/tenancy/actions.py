@@ -111,6 +111,7 @@ WORKSPACE_SETTING_FIELDS = [
     "time_zone",
     "default_language",
     "custom_domain",
+    "ranks_enabled",
     "rank_term",
     "rank_term_custom",
 ]

@@ -52,6 +52,7 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "time_zone",
             "default_language",
             "custom_domain",
+            "ranks_enabled",
             "rank_term",
             "rank_term_custom",
         ]

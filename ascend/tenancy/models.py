@@ -48,6 +48,11 @@ class Workspace(models.Model):
     default_language = models.CharField(
         _("default language"), max_length=8, choices=settings.LANGUAGES, default="en"
     )
+    ranks_enabled = models.BooleanField(
+        _("ranks switched on"),
+        default=False,
+        help_text=_("Belts, rankings or challenges: promote clients through ranks."),
+    )
     rank_term = models.CharField(
         _("word for ranks"), max_length=16, choices=RankTerm.choices, default=RankTerm.BELTS
     )
