@@ -1,6 +1,7 @@
 from django.urls import include, path
 
 from ascend.api.urls import api
+from ascend.notifications import notice_views
 
 urlpatterns = [
     path("", include("ascend.portals.urls")),
@@ -11,6 +12,8 @@ urlpatterns = [
     path("team/activity/", include("ascend.activity.urls")),
     path("team/email/", include("ascend.notifications.urls")),
     path("team/memberships/", include("ascend.billing.urls")),
+    path("notices/", notice_views.notices, name="notices"),
+    path("notices/read/", notice_views.read_all, name="notices_read"),
     path("api/", include("ascend.api.page_urls")),
     path("api/v1/", api.urls),
     path("webhooks/email/", include("anymail.urls")),

@@ -73,3 +73,25 @@ class EmailTemplateOverride(models.Model):
 
     def __str__(self) -> str:
         return f"{self.template} ({self.language})"
+
+
+class Notice(models.Model):
+    """An in-app notice for one person, shown under "Notices" until they read it."""
+
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notices"
+    )
+    text = models.CharField(max_length=300)
+    url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "workspace", "read_at"])]
+
+    def __str__(self) -> str:
+        return self.text

@@ -13,6 +13,8 @@ def shell(request: HttpRequest) -> dict:
     allowed = portals_for(membership)
     portal = current_portal(request.path, allowed)
     workspaces = []
+    # Counted in the same query that loads the membership (tenancy.queries.active_membership).
+    unread_notices = getattr(membership, "unread_notices", 0)
     if request.user.is_authenticated:
         from ascend.tenancy.queries import workspaces_of
 
@@ -33,5 +35,6 @@ def shell(request: HttpRequest) -> dict:
         "current_portal": portal,
         "nav_items": nav_for(membership, portal, request.path),
         "workspaces": workspaces,
+        "unread_notices": unread_notices,
         "language_choices": settings.LANGUAGES,
     }

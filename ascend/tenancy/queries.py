@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django_scopes import scopes_disabled
 
 from ascend.accounts.models import User
@@ -31,9 +32,22 @@ def workspace_for_host(host: str) -> Workspace | None:
 
 
 def active_membership(workspace: Workspace, user: User) -> Membership | None:
+    """The person's active membership here, with their unread in-app notices counted."""
+    from ascend.notifications.models import Notice
+
+    unread = (
+        Notice.objects.filter(
+            workspace=OuterRef("workspace"), user=OuterRef("user"), read_at__isnull=True
+        )
+        .order_by()
+        .values("user")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
     return (
         Membership.objects.select_related("workspace")
         .filter(workspace=workspace, user=user, removed_at__isnull=True)
+        .annotate(unread_notices=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
         .first()
     )
 
