@@ -36,6 +36,7 @@ urlpatterns: list = [
     path("team/coaches/", v.coach_list, name="team_coaches"),
     path("team/coaches/<int:membership_id>/", v.coach_detail, name="team_coach"),
     path("team/clients/", v.client_list, name="team_clients"),
+    path("team/clients/export.csv", v.clients_export, name="team_clients_csv"),
     path("team/clients/new/", v.client_add, name="team_client_add"),
     path("team/clients/<int:membership_id>/", v.client_detail, name="team_client"),
     path("team/clients/<int:membership_id>/enrol/", v.client_enroll, name="team_client_enroll"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -28,10 +27,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, npgettext
 from django.views.decorators.http import require_POST
-from django_scopes import scope
 
 from ascend.billing import actions as billing_actions
 from ascend.billing.models import MembershipPlan, Subscription
+from ascend.lib.csv_export import csv_response
 from ascend.lib.forms import apply_validation_error
 from ascend.tenancy.access import capability_required
 from ascend.tenancy.actions import do_change_roles
@@ -798,13 +797,6 @@ def progress_table(request: HttpRequest) -> HttpResponse:
     )
 
 
-class _Echo:
-    """A file-like object whose write returns the line, for csv.writer in a streamed answer."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def progress_csv_rows(qs: QuerySet[Enrollment]) -> Iterator[list[Any]]:
     """The progress table as rows, read in batches so memory and queries stay bounded."""
     yield [
@@ -842,16 +834,27 @@ def progress_csv_rows(qs: QuerySet[Enrollment]) -> Iterator[list[Any]]:
 @capability_required(Cap.CLIENTS_VIEW_ALL)
 def progress_export(request: HttpRequest) -> StreamingHttpResponse:
     qs, _filters = _filtered_enrollments(request)
-    writer = csv.writer(_Echo())
-    workspace = request.workspace
+    return csv_response(request.workspace, lambda: progress_csv_rows(qs), "client-progress")
 
-    def lines() -> Iterator[str]:
-        # The body is read after the view returns, outside the request's scope: open it again.
-        with scope(workspace=workspace):
-            for row in progress_csv_rows(qs):
-                yield writer.writerow(row)
 
-    response = StreamingHttpResponse(lines(), content_type="text/csv")
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="client-progress-{stamp}.csv"'
-    return response
+def clients_csv_rows(qs: QuerySet[Membership]) -> Iterator[list[Any]]:
+    """The clients list as rows, read in chunks with their active programs."""
+    yield [_("Client"), _("Email"), _("Client since"), _("Active programs")]
+    active = Prefetch(
+        "enrollments",
+        queryset=Enrollment.objects.filter(ended_at__isnull=True).select_related("program"),
+        to_attr="active_enrollments",
+    )
+    for client in qs.prefetch_related(active).iterator(chunk_size=CSV_BATCH):
+        yield [
+            client.user.full_name,
+            client.user.email,
+            client.joined_at.date().isoformat(),
+            "; ".join(e.program.title for e in client.active_enrollments),
+        ]
+
+
+@capability_required(Cap.CLIENTS_VIEW_ALL)
+def clients_export(request: HttpRequest) -> StreamingHttpResponse:
+    qs, _filters = _filtered_clients(request)
+    return csv_response(request.workspace, lambda: clients_csv_rows(qs), "clients")

@@ -457,3 +457,24 @@ def test_every_write_refuses_other_roles_and_asks_strangers_to_sign_in(cast, pro
     program.refresh_from_db()
     assert enrollment.is_active and subscription.ended_at is None and program.archived_at is None
     assert program.milestones.count() == 1 and program.habits.count() == 1
+
+
+def test_the_clients_list_exports_as_a_streamed_csv_with_the_same_filters(cast):
+    from ascend.programs.actions import do_enroll
+    from ascend.programs.testing import make_cohort, make_program
+
+    program = make_program(cast.alpha.workspace, title="Mindful mornings")
+    do_enroll(
+        make_cohort(program, cast.alpha.coach.membership), cast.alpha.client.membership, actor=None
+    )
+    client = cast.client_for(cast.alpha.admin)
+    response = client.get("/team/clients/export.csv")
+    assert response.streaming and response["Content-Type"] == "text/csv"
+    body = b"".join(response.streaming_content).decode()
+    assert "Mindful mornings" in body and cast.alpha.client.email in body
+    assert cast.beta.client.email not in body and cast.alpha.coach.email not in body
+    filtered = b"".join(
+        client.get("/team/clients/export.csv", {"q": "other"}).streaming_content
+    ).decode()
+    assert cast.alpha.other_client.email in filtered and f",{cast.alpha.client.email}," not in filtered
+    assert cast.client_for(cast.alpha.coach).get("/team/clients/export.csv").status_code == 403
