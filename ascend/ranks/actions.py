@@ -74,6 +74,22 @@ def do_save_category(
     return category
 
 
+@transaction.atomic
+def do_archive_category(category: RankCategory, *, actor) -> RankCategory:  # type: ignore[no-untyped-def]
+    """Take a category out of use: it leaves the pages and evaluation; holdings stay as history."""
+    if category.archived_at is None:
+        category.archived_at = timezone.now()
+        category.save(update_fields=["archived_at"])
+        record_event(
+            category.workspace,
+            Verb.RANK_CATEGORY_SAVED,
+            actor=actor,
+            target=category,
+            data={"archived": True},
+        )
+    return category
+
+
 def _check_criteria(min_visits: int | None, min_days: int | None) -> None:
     for field, value in (("min_visits", min_visits), ("min_days", min_days)):
         if value is not None and value < 0:
