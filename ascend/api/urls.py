@@ -7,6 +7,7 @@ from ninja import NinjaAPI
 
 from ascend.billing.api import router as billing_router
 from ascend.programs.api import router as programs_router
+from ascend.ranks.api import router as ranks_router
 
 from .auth import MemberSessionAuth, TokenAuth
 from .errors import install_error_handlers, json_error_urls
@@ -35,3 +36,4 @@ install_error_handlers(api)
 api.add_router("/", router)
 api.add_router("/", programs_router)
 api.add_router("/", billing_router)
+api.add_router("/", ranks_router)

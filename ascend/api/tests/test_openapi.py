@@ -16,6 +16,7 @@ from ascend.api.routers import router
 from ascend.api.urls import api
 from ascend.billing.api import router as billing_router
 from ascend.programs.api import router as programs_router
+from ascend.ranks.api import router as ranks_router
 from ascend.testing import host_of
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +63,27 @@ ENDPOINTS = {
     ("get", "/api/v1/subscriptions"),
     ("post", "/api/v1/subscriptions"),
     ("post", "/api/v1/subscriptions/{subscription_id}/end"),
+    ("get", "/api/v1/rank-categories"),
+    ("post", "/api/v1/rank-categories"),
+    ("get", "/api/v1/rank-categories/{category_id}"),
+    ("patch", "/api/v1/rank-categories/{category_id}"),
+    ("post", "/api/v1/rank-categories/{category_id}/ranks"),
+    ("patch", "/api/v1/rank-categories/{category_id}/ranks/{rank_id}"),
+    ("delete", "/api/v1/rank-categories/{category_id}/ranks/{rank_id}"),
+    ("put", "/api/v1/rank-categories/{category_id}/ranks/order"),
+    ("get", "/api/v1/rank-categories/{category_id}/eligible"),
+    ("post", "/api/v1/rank-categories/{category_id}/mass-promote"),
+    ("get", "/api/v1/visits"),
+    ("post", "/api/v1/visits"),
+    ("patch", "/api/v1/visits/{visit_id}"),
+    ("get", "/api/v1/my-ranks"),
+    ("get", "/api/v1/clients/{client_id}/ranks"),
+    ("post", "/api/v1/clients/{client_id}/ranks/assign"),
+    ("post", "/api/v1/clients/{client_id}/ranks/promote"),
+    ("post", "/api/v1/clients/{client_id}/ranks/demote"),
+    ("patch", "/api/v1/rank-holdings/{holding_id}"),
 }
-ROUTERS = [router, programs_router, billing_router]
+ROUTERS = [router, programs_router, billing_router, ranks_router]
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
