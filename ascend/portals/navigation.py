@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -31,9 +33,20 @@ PORTALS = [
 @dataclass(frozen=True)
 class NavItem:
     portal: str
-    label: str | Promise
+    # A label, or a function of the workspace giving one (e.g. its own word for ranks).
+    label: str | Promise | Callable[[Any], str]
     url_name: str
     cap: Cap
+    # Shown only when this is true of the workspace (e.g. ranks switched on).
+    shown: Callable[[Any], bool] | None = None
+
+
+def _ranks_on(workspace: Any) -> bool:
+    return bool(workspace.ranks_enabled)
+
+
+def _rank_report_label(workspace: Any) -> str:
+    return _("%(rank_word)s report") % {"rank_word": workspace.rank_word}
 
 
 NAVIGATION: list[NavItem] = [
@@ -44,6 +57,8 @@ NAVIGATION: list[NavItem] = [
     NavItem("team", _("Clients"), "programs:team_clients", Cap.CLIENTS_VIEW_ALL),
     NavItem("team", _("Memberships"), "billing:plans", Cap.PROGRAMS_MANAGE),
     NavItem("team", _("Progress"), "programs:team_progress", Cap.CLIENTS_VIEW_ALL),
+    NavItem("team", lambda ws: ws.rank_word, "ranks:team_categories", Cap.RANKS_MANAGE, _ranks_on),
+    NavItem("team", _rank_report_label, "ranks:team_report", Cap.RANKS_MANAGE, _ranks_on),
     NavItem("team", _("Team"), "tenancy:members", Cap.MEMBERS_VIEW),
     NavItem("team", _("Activity"), "activity:feed", Cap.ACTIVITY_VIEW_ALL),
     NavItem("team", _("Outbox"), "notifications:outbox", Cap.OUTBOX_VIEW),
@@ -80,9 +95,17 @@ def nav_for(membership: Membership | None, portal: Portal | None, path: str) -> 
     if portal is None:
         return []
     items = []
+    workspace = membership.workspace if membership is not None else None
     for item in NAVIGATION:
         if item.portal == portal.key and can(membership, item.cap):
+            if item.shown is not None and not item.shown(workspace):
+                continue
             url = reverse(item.url_name)
             current = path == url if url == portal.path_prefix else path.startswith(url)
-            items.append({"label": item.label, "url": url, "current": current})
+            label = item.label(workspace) if callable(item.label) else item.label
+            items.append({"label": label, "url": url, "current": current})
+    # Only the closest match is current ("/team/ranks/report/" is not also "/team/ranks/").
+    longest = max((len(i["url"]) for i in items if i["current"]), default=0)
+    for i in items:
+        i["current"] = i["current"] and len(i["url"]) == longest
     return items
