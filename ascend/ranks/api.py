@@ -276,6 +276,12 @@ def access_category(member: Membership, category_id: int) -> RankCategory:
     return _get(queries.categories(member.workspace), category_id)  # type: ignore[no-any-return]
 
 
+def access_category_only(member: Membership, category_id: int) -> RankCategory:
+    """The category without its ladder, for endpoints that don't show it."""
+    qs = RankCategory.objects.filter(workspace=member.workspace, archived_at__isnull=True)
+    return _get(qs, category_id)  # type: ignore[no-any-return]
+
+
 def access_rank(category: RankCategory, rank_id: int) -> Rank:
     return _get(Rank.objects.filter(category=category), rank_id)  # type: ignore[no-any-return]
 
@@ -815,10 +821,12 @@ def list_eligible(request: HttpRequest, category_id: int):  # type: ignore[no-un
     Owners and admins; other roles get 403.
     """
     member = _require(request, Cap.RANKS_MANAGE)
-    category = access_category(member, category_id)
+    category = access_category_only(member, category_id)
     today = actions.workspace_today(member.workspace)
     holdings = (
-        queries.eligible_holdings(category)
+        queries.current_holdings(member.workspace)
+        .filter(category=category, eligibility__isnull=False)
+        .prefetch_related(None)  # the next rank is the eligibility's, no ladder needed
         .select_related("eligibility__next_rank")
         .order_by("eligibility__detected_at", "id")
     )
@@ -850,7 +858,7 @@ def mass_promote(request: HttpRequest, category_id: int):  # type: ignore[no-unt
     eligible).
     """
     member = _require(request, Cap.RANKS_MANAGE)
-    category = access_category(member, category_id)
+    category = access_category_only(member, category_id)
     promoted = actions.do_mass_promote(category, actor=request.user)
     holdings = RankHolding.objects.filter(pk__in=[h.pk for h in promoted]).select_related(
         "client__user", "category", "rank", "by"
