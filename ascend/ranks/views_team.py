@@ -104,9 +104,12 @@ def ranks_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]
 
 def access_category(member: Membership, category_id: int) -> RankCategory:
     """A category of the member's workspace that is not archived, or 404."""
-    category = queries.categories(member.workspace).filter(pk=category_id).first()
+    category = RankCategory.objects.filter(
+        workspace=member.workspace, archived_at__isnull=True, pk=category_id
+    ).first()
     if category is None:
         raise Http404
+    category.workspace = member.workspace  # already loaded with the request
     return category
 
 

@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from ascend.ranks import actions
 from ascend.ranks.models import Eligibility, Rank, RankCategory, RankHolding, Visit
-from ascend.testing import make_person
 from ascend.tenancy.roles import Role
+from ascend.testing import make_person
 
 ALLOWED = {"owner", "admin"}
 EVERYONE = ["owner", "admin", "coach", "other_coach", "head_coach", "supervisor", "attendant",
             "auditor", "operator", "client", "other_client"]  # fmt: skip
-BELTS = [("White", "#ffffff", 3, None), ("Yellow", "#f2c94c", 10, 30), ("Orange", "#f2994a", None, 60),
-         ("Green", "#27ae60", None, None)]  # fmt: skip
+BELTS = [("White", "#ffffff", 3, None), ("Yellow", "#f2c94c", 10, 30),
+         ("Orange", "#f2994a", None, 60), ("Green", "#27ae60", None, None)]  # fmt: skip
 
 
 def switch_on(workspace, term: str = "belts") -> None:  # type: ignore[no-untyped-def]
@@ -30,9 +30,7 @@ def make_category(crew, name: str = "Karate", *, auto: bool = False, belts=BELTS
         notify_roles=["owner", "admin"], notify_client=True,
     )  # fmt: skip
     ranks = [
-        actions.do_save_rank(
-            category, actor=None, name=n, colour=c, min_visits=v, min_days=d
-        )
+        actions.do_save_rank(category, actor=None, name=n, colour=c, min_visits=v, min_days=d)
         for n, c, v, d in belts
     ]
     return category, ranks
@@ -64,7 +62,9 @@ def add_visits(client, count: int) -> None:  # type: ignore[no-untyped-def]
 
 def more_clients(crew, n: int, prefix: str = "extra"):  # type: ignore[no-untyped-def]
     return [
-        make_person(crew.workspace, {Role.CLIENT}, f"{prefix}{i}@{crew.workspace.slug}.test").membership
+        make_person(
+            crew.workspace, {Role.CLIENT}, f"{prefix}{i}@{crew.workspace.slug}.test"
+        ).membership
         for i in range(n)
     ]
 
