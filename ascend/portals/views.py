@@ -71,6 +71,7 @@ def coach(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.PORTAL_CLIENT)
 def client(request: HttpRequest) -> HttpResponse:
     from ascend.programs.views_client import enrollment_cards
+    from ascend.ranks.views_client import rank_cards
 
     active, _ended = enrollment_cards(request.membership)
     return render(
@@ -79,6 +80,10 @@ def client(request: HttpRequest) -> HttpResponse:
         {
             "recent_events": events(request.workspace, actor_id=request.user.pk)[:8],
             "enrollment_cards": active,
+            # Only when ranks are on, so the dashboard costs nothing more without them.
+            "rank_cards": rank_cards(request.membership)
+            if request.workspace.ranks_enabled
+            else None,
         },
     )
 
