@@ -10,12 +10,33 @@ from datetime import datetime
 
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django_scopes import scope, scopes_disabled
 
 from ascend.lib.urls import workspace_url
+from ascend.notifications.inapp import notify
 from ascend.notifications.outbox import send_email
+from ascend.tenancy.models import RankTerm
 
 from .models import Eligibility, RankHolding
+
+# In-app notices, worded with the workspace's own word for ranks ("Belts · Karate: …").
+STAFF_ELIGIBLE = _(
+    "%(rank_word)s · %(category)s: %(client)s has met the criteria for %(rank)s. "
+    "Promote them from their profile."
+)
+CLIENT_ELIGIBLE = _(
+    "%(rank_word)s · %(category)s: you have met the criteria for %(rank)s. "
+    "The team will confirm your promotion."
+)
+CLIENT_PROMOTED = _("%(rank_word)s · %(category)s: congratulations, you are now %(rank)s.")
+
+
+def rank_word_for_reader(workspace):  # type: ignore[no-untyped-def]
+    """The workspace's word for ranks, translated when shown to each reader (custom words stay)."""
+    if workspace.rank_term == RankTerm.CUSTOM:
+        return workspace.rank_term_custom
+    return RankTerm(workspace.rank_term).label
 
 
 def _context(holding: RankHolding, rank_name: str) -> dict[str, str]:
@@ -45,6 +66,17 @@ def notify_promoted(holding: RankHolding) -> None:
         template="rank_promoted",
         context={**_context(holding, holding.rank.name), "recipient_name": client.get_short_name()},
     )
+    notify(
+        holding.workspace,
+        client,
+        CLIENT_PROMOTED,
+        url=reverse("ranks:client_ranks"),
+        params={
+            "rank_word": rank_word_for_reader(holding.workspace),
+            "category": holding.category.name,
+            "rank": holding.rank.name,
+        },
+    )
 
 
 def send_eligibility_notices(now: datetime) -> int:
@@ -67,7 +99,14 @@ def send_eligibility_notices(now: datetime) -> int:
                 continue
             holding = eligibility.holding
             context = _context(holding, eligibility.next_rank.name)
+            params = {
+                "rank_word": rank_word_for_reader(holding.workspace),
+                "category": holding.category.name,
+                "client": str(holding.client.user),
+                "rank": eligibility.next_rank.name,
+            }
             with scope(workspace=holding.workspace):
+                profile = reverse("ranks:client_profile", args=[holding.client_id])
                 for staff in staff_to_notify(holding.category):
                     send_email(
                         workspace=holding.workspace,
@@ -75,6 +114,9 @@ def send_eligibility_notices(now: datetime) -> int:
                         user=staff.user,
                         template="rank_eligible_staff",
                         context={**context, "recipient_name": staff.user.get_short_name()},
+                    )
+                    notify(
+                        holding.workspace, staff.user, STAFF_ELIGIBLE, url=profile, params=params
                     )
                 if holding.category.notify_client:
                     client = holding.client.user
@@ -84,6 +126,13 @@ def send_eligibility_notices(now: datetime) -> int:
                         user=client,
                         template="rank_eligible_client",
                         context={**context, "recipient_name": client.get_short_name()},
+                    )
+                    notify(
+                        holding.workspace,
+                        client,
+                        CLIENT_ELIGIBLE,
+                        url=reverse("ranks:client_ranks"),
+                        params=params,
                     )
             sent += 1
     return sent

@@ -194,4 +194,6 @@ CELERY_BEAT_SCHEDULE = {
     "retry-stale-emails": {"task": "notifications.retry_stale_emails", "schedule": 300.0},
     # Once a day is enough: each run sends what is due by then, and never twice.
     "programs-daily": {"task": "programs.run_daily", "schedule": timedelta(days=1)},
+    # Seniority grows by the day; visits are also checked right after each one.
+    "ranks-daily": {"task": "ranks.run_daily", "schedule": timedelta(days=1)},
 }
