@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from ascend.tenancy.roles import STAFF_ROLES, Role
@@ -119,7 +120,7 @@ class AssignRankForm(forms.Form):
             field.choices = [(r.pk, r.name) for r in ranks]
         else:
             field.queryset = ranks
-        field.label = one_word
+        field.label = capfirst(one_word)
 
 
 class NoteForm(forms.Form):
@@ -166,7 +167,7 @@ class ReportFilterForm(forms.Form):
         category.queryset = RankCategory.objects.filter(pk__in=[c.pk for c in categories])
         category.choices = [("", _("All categories"))] + [(c.pk, c.name) for c in categories]
         rank = self.fields["rank"]
-        rank.label = one_word
+        rank.label = capfirst(one_word)
         rank.queryset = Rank.objects.filter(pk__in=[r.pk for r in ranks])
         label = len(categories) > 1
         rank.choices = [("", _("All"))] + [
