@@ -69,5 +69,9 @@ class Command(BaseCommand):
                 team_leader__isnull=True,
             ).update(team_leader=head)
         from ascend.programs.demo import load_demo_programs
+        from ascend.ranks.demo import load_demo_ranks
 
-        return workspace, bool(load_demo_programs(workspace))
+        added_programs = bool(load_demo_programs(workspace))
+        if load_demo_ranks(workspace, password=DEMO_PASSWORD):
+            self.stdout.write("Added the demo belts: Karate, ten students, a year of visits.")
+        return workspace, added_programs
