@@ -81,6 +81,77 @@ def client_program_page(habits: int) -> Callable[[], object]:
     return lambda: _ok(browser.get(url))
 
 
+def ranks_daily(clients: int) -> Callable[[], object]:
+    """The ranks' daily evaluation on a quiet day: everyone ranked, nobody due a change.
+
+    Each client holds a Karate belt (eligible-and-notify; one in twenty already
+    eligible) and every other client a Judo belt (automatic); each has a few
+    visits, short of their next belt.
+    """
+    from django.utils import timezone
+
+    from ascend.accounts.models import User
+    from ascend.ranks.evaluation import run_daily
+    from ascend.ranks.models import Eligibility, Rank, RankCategory, RankHolding, Visit
+    from ascend.tenancy.models import Membership
+
+    workspace = _workspace()
+    workspace.ranks_enabled = True
+    workspace.save(update_fields=["ranks_enabled"])
+    ladders = []
+    for name, auto in (("Karate", False), ("Judo", True)):
+        category = RankCategory.objects.create(
+            workspace=workspace, name=name, auto_promote=auto, notify_roles=["admin"]
+        )
+        ladders.append(
+            Rank.objects.bulk_create(
+                Rank(
+                    workspace=workspace,
+                    category=category,
+                    name=f"Belt {n}",
+                    position=n,
+                    min_visits=50,
+                    min_days=90,
+                )
+                for n in range(5)
+            )
+        )
+    users = User.objects.bulk_create(
+        User(email=f"kid{n}@{workspace.slug}.test", full_name=f"Kid {n}", password="!")
+        for n in range(clients)
+    )
+    members = Membership.objects.bulk_create(
+        Membership(workspace=workspace, user=user, is_client=True) for user in users
+    )
+    now = timezone.now()
+    started = now - timedelta(days=30)
+    holdings = RankHolding.objects.bulk_create(
+        RankHolding(
+            workspace=workspace,
+            client=member,
+            category=ladder[0].category,
+            rank=ladder[n % 4],
+            started_on=started.date(),
+            started_at=started,
+            kind="manual",
+        )
+        for n, member in enumerate(members)
+        for ladder in (ladders if n % 2 == 0 else ladders[:1])
+    )
+    Eligibility.objects.bulk_create(
+        Eligibility(workspace=workspace, holding=h, next_rank=ladders[0][4], notified_at=now)
+        for h in holdings[::20]
+        if h.category_id == ladders[0][0].category_id
+    )
+    Visit.objects.bulk_create(
+        Visit(workspace=workspace, client=member, occurred_at=now - timedelta(days=d))
+        for member in members
+        for d in (1, 3, 8)
+    )
+    run_daily()  # settle: the job now finds nothing to change
+    return run_daily
+
+
 def _ok(response):  # type: ignore[no-untyped-def]
     if response.status_code != 200:
         raise SystemExit(f"{response.request['PATH_INFO']} answered {response.status_code}")
@@ -90,4 +161,7 @@ def _ok(response):  # type: ignore[no-untyped-def]
 ALL = [
     Scenario("Client dashboard (/me/) as habits grow", "habits", [10, 100], client_dashboard),
     Scenario("Client program page as habits grow", "habits", [10, 100], client_program_page),
+    Scenario(
+        "Ranks daily evaluation, nothing to change", "ranked clients", [1000, 10000], ranks_daily
+    ),
 ]
