@@ -207,9 +207,11 @@ def do_record_visit(
         data={"client": str(client.user), "class": visit.class_name},
     )
     if evaluate:
-        from .evaluation import evaluate_client
+        from .tasks import evaluate_client
 
-        transaction.on_commit(lambda: evaluate_client(client.pk))
+        # Queued once the visit is saved: a failing check never undoes the visit or fails
+        # the check-in (run in place when no broker is set).
+        transaction.on_commit(lambda: evaluate_client.delay(client.pk), robust=True)
     return visit
 
 

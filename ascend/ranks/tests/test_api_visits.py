@@ -192,3 +192,22 @@ def test_other_roles_cannot_correct_visits(cast, karate, role):
     assert_error(response, 403, "forbidden")
     visit.refresh_from_db()
     assert visit.cancelled_at is None
+
+
+def test_the_visit_that_meets_the_criteria_makes_the_client_eligible_and_told(
+    cast, karate, django_capture_on_commit_callbacks
+):
+    from ascend.notifications.models import Notice
+    from ascend.ranks.models import Eligibility
+
+    from .ranks_world import hold
+
+    holding = hold(cast.alpha.client.membership, karate[1][0], days_ago=3)
+    add_visits(cast.alpha.client.membership, 2)
+    api = cast.client_for(cast.alpha.operator)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(api, "post", "/api/v1/visits", {"client": cast.alpha.client.membership.id})
+    assert response.status_code == 201
+    assert Eligibility.objects.get().holding == holding
+    assert Notice.objects.filter(user=cast.alpha.admin.user).count() == 1
+    assert Notice.objects.filter(user=cast.alpha.client.user).count() == 1
