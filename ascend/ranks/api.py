@@ -122,20 +122,20 @@ class OrderIn(Schema):
     order: list[Id] = Field(..., max_length=500, description="Every rank id, first rank first.")
 
 
-class PersonRef(Schema):
+class ClientRef(Schema):
     id: int  # the membership's id in this workspace
     name: str
     email: str
 
 
-class Ref(Schema):
+class NamedRef(Schema):
     id: int
     name: str
 
 
 class VisitOut(Schema):
     id: int
-    client: PersonRef
+    client: ClientRef
     occurred_at: datetime
     class_name: str
     recorded_by: str | None
@@ -174,7 +174,7 @@ class Progress(Schema):
 
 class CurrentRankOut(Schema):
     holding_id: int
-    category: Ref
+    category: NamedRef
     rank: RankOut
     next_rank: RankOut | None
     since: date
@@ -189,8 +189,8 @@ class CurrentRankOut(Schema):
 
 class HistoryOut(Schema):
     holding_id: int
-    category: Ref
-    rank: Ref
+    category: NamedRef
+    rank: NamedRef
     since: date
     until: datetime | None
     kind: str = Field(description="automatic, manual or mass")
@@ -199,7 +199,7 @@ class HistoryOut(Schema):
 
 
 class ClientRanksOut(Schema):
-    client: PersonRef
+    client: ClientRef
     rank_word: str
     current: list[CurrentRankOut]
     history: list[HistoryOut]
@@ -207,9 +207,9 @@ class ClientRanksOut(Schema):
 
 class HoldingOut(Schema):
     holding_id: int
-    client: PersonRef
-    category: Ref
-    rank: Ref
+    client: ClientRef
+    category: NamedRef
+    rank: NamedRef
     since: date
     kind: str
     by: str | None
@@ -233,9 +233,9 @@ class DateIn(Schema):
 
 class EligibleOut(Schema):
     holding_id: int
-    client: PersonRef
-    rank: Ref
-    next_rank: Ref
+    client: ClientRef
+    rank: NamedRef
+    next_rank: NamedRef
     since: date
     visits: int
     days: int

@@ -305,3 +305,25 @@ def test_other_roles_cannot_change_the_ladder(cast, karate, role):
     ]
     category.refresh_from_db()
     assert category.name == "Karate"
+
+
+def test_no_other_api_module_uses_the_name_of_a_ranks_schema():
+    # The document names components after their classes: two apps' "Ref" would share one.
+    from ninja import Schema
+
+    from ascend.api import schemas
+    from ascend.billing import api as billing_api
+    from ascend.programs import api as programs_api
+    from ascend.ranks import api as ranks_api
+
+    def names(module) -> set[str]:  # type: ignore[no-untyped-def]
+        return {
+            name
+            for name, cls in vars(module).items()
+            if isinstance(cls, type)
+            and issubclass(cls, Schema)
+            and cls.__module__ == module.__name__
+        }
+
+    others = names(schemas) | names(programs_api) | names(billing_api)
+    assert names(ranks_api) & others == set()
