@@ -152,6 +152,12 @@ class VisitIn(Schema):
     class_name: Text = Field("", max_length=120)
 
 
+class RosterIn(Schema):
+    clients: list[Id] = Field(..., max_length=200, description="The clients' membership ids.")
+    occurred_at: When | None = Field(None, description="Empty: now.")
+    class_name: Text = Field(..., max_length=120)
+
+
 class VisitPatch(Schema):
     occurred_at: When | None = None
     cancel: bool = False
@@ -660,6 +666,38 @@ def record_visit(request: HttpRequest, payload: VisitIn):  # type: ignore[no-unt
         class_name=payload.class_name,
     )
     return Status(201, _visit_out(_get(_visits(member), visit.id)))
+
+
+@router.post(
+    "/visits/roster",
+    response={201: list[VisitOut], **ERRORS},
+    summary="Record a class roster",
+)
+def record_roster(request: HttpRequest, payload: RosterIn):  # type: ignore[no-untyped-def]
+    """One visit per client of a class, all or none (owners, admins, operators).
+
+    Refused with 422 as recording one visit, and ``no_clients`` for an empty roster.
+    A client named twice gets one visit.
+    """
+    member = _require(request, Cap.VISITS_RECORD)
+    wanted = list(dict.fromkeys(payload.clients))
+    found = {
+        m.pk: m
+        for m in Membership.objects.filter(
+            workspace=member.workspace, pk__in=wanted
+        ).select_related("user", "workspace")
+    }
+    missing = [pk for pk in wanted if pk not in found]
+    if missing:
+        raise field_error("clients", _("There is no such item in this workspace."), "not_found")
+    visits = actions.do_record_roster(
+        [found[pk] for pk in wanted],
+        actor=request.user,
+        class_name=payload.class_name,
+        occurred_at=payload.occurred_at,
+    )
+    recorded = _visits(member).filter(pk__in=[v.pk for v in visits])
+    return Status(201, [_visit_out(v) for v in recorded])
 
 
 @router.patch(

@@ -75,6 +75,7 @@ ENDPOINTS = {
     ("post", "/api/v1/rank-categories/{category_id}/mass-promote"),
     ("get", "/api/v1/visits"),
     ("post", "/api/v1/visits"),
+    ("post", "/api/v1/visits/roster"),
     ("patch", "/api/v1/visits/{visit_id}"),
     ("get", "/api/v1/my-ranks"),
     ("get", "/api/v1/clients/{client_id}/ranks"),

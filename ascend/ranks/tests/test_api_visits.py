@@ -211,3 +211,30 @@ def test_the_visit_that_meets_the_criteria_makes_the_client_eligible_and_told(
     assert Eligibility.objects.get().holding == holding
     assert Notice.objects.filter(user=cast.alpha.admin.user).count() == 1
     assert Notice.objects.filter(user=cast.alpha.client.user).count() == 1
+
+
+def test_a_roster_records_one_visit_per_client_all_or_none(cast, karate):
+    api = cast.client_for(cast.alpha.operator)
+    ids = [cast.alpha.client.membership.id, cast.alpha.other_client.membership.id]
+    body = {"clients": [*ids, ids[0]], "class_name": "Adult karate"}
+    response = send(api, "post", "/api/v1/visits/roster", body)
+    assert response.status_code == 201, response.content
+    assert sorted(v["client"]["id"] for v in response.json()) == sorted(ids)
+    assert {v["class_name"] for v in response.json()} == {"Adult karate"}
+    assert Visit.objects.count() == 2
+    body = {"clients": [ids[0], cast.alpha.coach.membership.id], "class_name": "Kata"}
+    assert "client" in assert_error(
+        send(api, "post", "/api/v1/visits/roster", body), 422, "not_a_client"
+    )
+    body = {"clients": [ids[0], cast.beta.client.membership.id], "class_name": "Kata"}
+    assert "clients" in assert_error(
+        send(api, "post", "/api/v1/visits/roster", body), 422, "not_found"
+    )
+    body = {"clients": [], "class_name": "Kata"}
+    assert "clients" in assert_error(
+        send(api, "post", "/api/v1/visits/roster", body), 422, "no_clients"
+    )
+    assert Visit.objects.count() == 2
+    client_api = cast.client_for(cast.alpha.client)
+    body = {"clients": ids, "class_name": "Kata"}
+    assert_error(send(client_api, "post", "/api/v1/visits/roster", body), 403, "forbidden")
