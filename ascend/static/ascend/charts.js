@@ -10,6 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
       .then((response) => (response.ok ? response.json() : Promise.reject(response.status)))
       .then((config) => {
         const options = Object.assign({ responsive: true, maintainAspectRatio: false }, config.options || {});
+        if (window.matchMedia("(prefers-reduced-motion: reduce)").matches) options.animation = false;
         new window.Chart(canvas, { type: config.type || "bar", data: config.data, options });
         canvas.setAttribute("data-chart-ready", "true");
       })
