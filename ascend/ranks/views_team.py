@@ -17,14 +17,14 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_scopes import scope
 
 from ascend.lib.forms import apply_validation_error
 from ascend.tenancy.access import capability_required, member_required
 from ascend.tenancy.capabilities import Cap
-from ascend.tenancy.models import Membership, RankTerm, Workspace
+from ascend.tenancy.models import Membership, Workspace
 from ascend.tenancy.queries import members
 
 from . import actions, queries, rules
@@ -43,19 +43,10 @@ PAGE_SIZE = 50
 PROMOTIONS_SHOWN = 50
 REPORT_DAYS = 30
 
-# One rank, lower case, for sentences ("Add a belt"); a workspace's own word is used as written.
-ONE_RANK = {
-    RankTerm.BELTS: pgettext_lazy("one of the workspace's ranks", "belt"),
-    RankTerm.RANKINGS: pgettext_lazy("one of the workspace's ranks", "ranking"),
-    RankTerm.CHALLENGES: pgettext_lazy("one of the workspace's ranks", "challenge"),
-}
-
 
 def rank_words(workspace: Workspace) -> dict[str, str]:
     """The workspace's word for ranks ("Belts") and for one of them ("belt")."""
-    word = workspace.rank_word
-    one = ONE_RANK.get(workspace.rank_term)  # type: ignore[call-overload]
-    return {"word": word, "one": str(one) if one is not None else word}
+    return {"word": workspace.rank_word, "one": workspace.rank_word_one}
 
 
 def criteria_text(rank: Rank) -> str:

@@ -114,6 +114,7 @@ WORKSPACE_SETTING_FIELDS = [
     "ranks_enabled",
     "rank_term",
     "rank_term_custom",
+    "rank_term_custom_one",
 ]
 
 

@@ -55,6 +55,7 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "ranks_enabled",
             "rank_term",
             "rank_term_custom",
+            "rank_term_custom_one",
         ]
         help_texts = {
             "custom_domain": _(

@@ -57,6 +57,12 @@ class Workspace(models.Model):
         _("word for ranks"), max_length=16, choices=RankTerm.choices, default=RankTerm.BELTS
     )
     rank_term_custom = models.CharField(_("your own word for ranks"), max_length=40, blank=True)
+    rank_term_custom_one = models.CharField(
+        _("…and for one of them"),
+        max_length=40,
+        blank=True,
+        help_text=_("The singular, as in “Add a …”, e.g. “cinturón” for “Cinturones”."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -77,6 +83,20 @@ class Workspace(models.Model):
         if self.rank_term == RankTerm.CUSTOM:
             return self.rank_term_custom
         return str(RankTerm(self.rank_term).label)
+
+    @property
+    def rank_word_one(self) -> str:
+        """One rank in the workspace's words, for sentences: "belt", or its own singular."""
+        from django.utils.translation import pgettext
+
+        built_in = {
+            RankTerm.BELTS: pgettext("one of the workspace's ranks", "belt"),
+            RankTerm.RANKINGS: pgettext("one of the workspace's ranks", "ranking"),
+            RankTerm.CHALLENGES: pgettext("one of the workspace's ranks", "challenge"),
+        }
+        if self.rank_term == RankTerm.CUSTOM:
+            return self.rank_term_custom_one or self.rank_term_custom
+        return built_in[RankTerm(self.rank_term)]
 
     @property
     def host(self) -> str:

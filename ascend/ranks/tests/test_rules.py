@@ -70,3 +70,14 @@ def test_progress_shows_only_the_criteria_that_apply_capped_at_the_target():
         "days": (3, 30),
     }
     assert rules.progress_towards(Criteria(None, None), visits=4, days=3) == {}
+
+
+def test_a_workspace_with_its_own_word_names_one_rank_in_its_own_singular():
+    from ascend.tenancy.models import Workspace
+
+    workspace = Workspace(
+        rank_term="custom", rank_term_custom="Cinturones", rank_term_custom_one="cinturón"
+    )
+    assert (workspace.rank_word, workspace.rank_word_one) == ("Cinturones", "cinturón")
+    assert Workspace(rank_term="custom", rank_term_custom="Grades").rank_word_one == "Grades"
+    assert Workspace(rank_term="belts").rank_word_one == "belt"
