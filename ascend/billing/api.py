@@ -17,8 +17,11 @@ from django.http import Http404, HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
+from ascend.api.helpers import person_out as _person
+from ascend.api.helpers import referenced as _referenced
+from ascend.api.helpers import require as _require
 from ascend.api.schemas import ErrorOut
-from ascend.programs.api import MAX_INT, Id, PersonRef, Ref, _person, _referenced
+from ascend.programs.api import MAX_INT, Id, PersonRef, Ref
 from ascend.programs.models import Program
 from ascend.tenancy.capabilities import Cap, can
 from ascend.tenancy.models import Membership
@@ -69,13 +72,6 @@ class SubscriptionFilter(Schema):
 
 def _member(request: HttpRequest) -> Membership:
     return request.membership  # type: ignore[attr-defined,no-any-return]
-
-
-def _require(request: HttpRequest, cap: Cap) -> Membership:
-    member = _member(request)
-    if not can(member, cap):
-        raise PermissionDenied
-    return member
 
 
 def _programs() -> Prefetch:

@@ -25,13 +25,15 @@ from typing import Annotated, Literal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest
-from django.utils.translation import gettext as _
+from django.http import HttpRequest
 from ninja import Query, Router, Schema, Status
 from pydantic import AfterValidator, Field
 
+from ascend.api.helpers import get_or_404 as _get
+from ascend.api.helpers import person_out as _person
+from ascend.api.helpers import referenced as _referenced
+from ascend.api.helpers import require as _require
 from ascend.api.schemas import ErrorOut
-from ascend.lib.errors import field_error
 from ascend.tenancy.capabilities import Cap, can
 from ascend.tenancy.models import Membership
 
@@ -270,13 +272,6 @@ def _member(request: HttpRequest) -> Membership:
     return request.membership  # type: ignore[attr-defined,no-any-return]
 
 
-def _require(request: HttpRequest, cap: Cap) -> Membership:
-    member = _member(request)
-    if not can(member, cap):
-        raise PermissionDenied
-    return member
-
-
 def _coached_by(member: Membership, prefix: str = "") -> Q:
     """Cohorts the member teaches and, for a head coach, those the coaches they lead teach."""
     condition = Q(**{f"{prefix}coach": member})
@@ -321,13 +316,6 @@ def visible_enrollments(member: Membership) -> QuerySet[Enrollment]:
     return qs.filter(reduce(or_, parts))
 
 
-def _get(qs: QuerySet, pk: int):  # type: ignore[no-untyped-def]
-    try:
-        return qs.get(pk=pk)
-    except qs.model.DoesNotExist:
-        raise Http404 from None
-
-
 def access_program(member: Membership, program_id: int) -> Program:
     return _get(visible_programs(member), program_id)  # type: ignore[no-any-return]
 
@@ -347,19 +335,7 @@ def access_enrollment(member: Membership, enrollment_id: int) -> Enrollment:
     return _get(qs, enrollment_id)  # type: ignore[no-any-return]
 
 
-def _referenced(qs: QuerySet, pk: int, field: str):  # type: ignore[no-untyped-def]
-    """An object named in a request body; a missing one is that field's error, not a 404."""
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise field_error(field, _("There is no such item in this workspace."), "not_found")
-    return found
-
-
 # Shaping answers ---------------------------------------------------------------------------
-
-
-def _person(m: Membership) -> dict:
-    return {"id": m.id, "name": str(m.user), "email": m.user.email}
 
 
 def _program_out(p: Program) -> dict:

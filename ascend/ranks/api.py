@@ -28,6 +28,9 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import AfterValidator, AwareDatetime, Field
 
+from ascend.api.helpers import get_or_404 as _get
+from ascend.api.helpers import person_out as _person
+from ascend.api.helpers import referenced as _referenced
 from ascend.api.schemas import ErrorOut
 from ascend.lib.errors import field_error
 from ascend.tenancy.capabilities import Cap, can
@@ -267,13 +270,6 @@ def _require(request: HttpRequest, *caps: Cap) -> Membership:
     return member
 
 
-def _get(qs: QuerySet, pk: int):  # type: ignore[no-untyped-def]
-    try:
-        return qs.get(pk=pk)
-    except qs.model.DoesNotExist:
-        raise Http404 from None
-
-
 def _staff(member: Membership) -> bool:
     return can(member, Cap.RANKS_MANAGE) or can(member, Cap.VISITS_RECORD)
 
@@ -318,19 +314,7 @@ def _visits(member: Membership) -> QuerySet[Visit]:
     raise PermissionDenied
 
 
-def _referenced(qs: QuerySet, pk: int, field: str):  # type: ignore[no-untyped-def]
-    """An object named in a request body; a missing one is that field's error, not a 404."""
-    found = qs.filter(pk=pk).first()
-    if found is None:
-        raise field_error(field, _("There is no such item in this workspace."), "not_found")
-    return found
-
-
 # Shaping answers ---------------------------------------------------------------------------
-
-
-def _person(m: Membership) -> dict:
-    return {"id": m.id, "name": str(m.user), "email": m.user.email}
 
 
 def _name(user) -> str | None:  # type: ignore[no-untyped-def]
