@@ -40,3 +40,7 @@ class Verb(models.TextChoices):
     VISIT_RECORDED = "visit.recorded", _("Visit recorded")
     VISIT_CORRECTED = "visit.corrected", _("Visit corrected")
     NOT_ENROLLED_NO_COHORT = "membership.not_enrolled", _("Not enrolled: no open cohort")
+    CONVERSATION_STARTED = "conversation.started", _("Conversation started")
+    STAFF_NOTE_ADDED = "conversation.staff_note", _("Staff note added")
+    MESSAGE_AUDITED = "message.audited", _("Message audited")
+    AUDIT_ACKNOWLEDGED = "audit.acknowledged", _("Audit feedback acknowledged")

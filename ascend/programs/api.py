@@ -160,6 +160,7 @@ class CohortOut(Schema):
     capacity: int | None
     is_open: bool
     messaging_enabled: bool
+    peer_messaging_enabled: bool
     appointments_enabled: bool
     booking_url: str
     active_enrollments: int
@@ -178,6 +179,7 @@ class CohortIn(Schema):
     capacity: Int | None = None
     is_open: bool = True
     messaging_enabled: bool = True
+    peer_messaging_enabled: bool = False
     appointments_enabled: bool = False
     booking_url: Text = Field("", max_length=200)
 
@@ -190,6 +192,7 @@ class CohortPatch(Schema):
     capacity: Int | None = None
     is_open: bool | None = None
     messaging_enabled: bool | None = None
+    peer_messaging_enabled: bool | None = None
     appointments_enabled: bool | None = None
     booking_url: Text | None = Field(None, max_length=200)
 
@@ -400,6 +403,7 @@ def _cohort_out(c: Cohort) -> dict:
         "capacity": c.capacity,
         "is_open": c.is_open,
         "messaging_enabled": c.messaging_enabled,
+        "peer_messaging_enabled": c.peer_messaging_enabled,
         "appointments_enabled": c.appointments_enabled,
         "booking_url": c.booking_url,
         "active_enrollments": active,

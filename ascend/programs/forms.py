@@ -114,6 +114,11 @@ class CohortForm(forms.Form):
     )
     is_open = forms.BooleanField(label=_("Open for enrolment"), required=False, initial=True)
     messaging_enabled = forms.BooleanField(label=_("Messaging"), required=False, initial=True)
+    peer_messaging_enabled = forms.BooleanField(
+        label=_("Clients may write to each other"),
+        required=False,
+        help_text=_("Also needs the workspace setting."),
+    )
     appointments_enabled = forms.BooleanField(label=_("Appointments"), required=False)
     booking_url = forms.URLField(
         label=_("Booking page"),
@@ -130,6 +135,7 @@ class CohortForm(forms.Form):
         "capacity",
         "is_open",
         "messaging_enabled",
+        "peer_messaging_enabled",
         "appointments_enabled",
         "booking_url",
     ]

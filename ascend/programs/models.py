@@ -145,6 +145,11 @@ class Cohort(models.Model):
     )
     is_open = models.BooleanField(_("open for enrolment"), default=True)
     messaging_enabled = models.BooleanField(_("messaging"), default=True)
+    # Clients of the cohort may write to other clients of the same program (when the
+    # workspace allows it too).
+    peer_messaging_enabled = models.BooleanField(
+        _("clients may write to each other"), default=False
+    )
     appointments_enabled = models.BooleanField(_("appointments"), default=False)
     booking_url = models.URLField(_("booking page"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "ascend.programs",
     "ascend.billing",
     "ascend.ranks",
+    "ascend.messaging",
+    "ascend.quality",
 ]
 
 MIDDLEWARE = [

@@ -56,6 +56,13 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "rank_term",
             "rank_term_custom",
             "rank_term_custom_one",
+            "peer_messaging_enabled",
+            "response_target_hours",
+            "response_goal_hours",
+            "attachment_max_mb",
+            "attachment_types",
+            "unread_email_minutes",
+            "audit_sample_per_week",
         ]
         help_texts = {
             "custom_domain": _(

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +63,45 @@ class Workspace(models.Model):
         blank=True,
         help_text=_("The singular, as in “Add a …”, e.g. “cinturón” for “Cinturones”."),
     )
+    # Messaging (DESIGN.md "Messaging and the coach inbox").
+    peer_messaging_enabled = models.BooleanField(
+        _("clients may write to each other"),
+        default=False,
+        help_text=_("Only clients of the same program, in cohorts that allow it."),
+    )
+    response_target_hours = models.PositiveSmallIntegerField(
+        _("response target (hours)"),
+        default=24,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_("Every client message is answered within this time."),
+    )
+    response_goal_hours = models.PositiveSmallIntegerField(
+        _("response goal (hours)"),
+        default=9,
+        validators=[MinValueValidator(1), MaxValueValidator(168)],
+        help_text=_("What coaches aim for; no longer than the target."),
+    )
+    attachment_max_mb = models.PositiveSmallIntegerField(
+        _("largest attachment (MB)"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(50)],
+    )
+    attachment_types = models.CharField(
+        _("attachment types allowed"),
+        max_length=300,
+        default="pdf,png,jpg,jpeg,gif,webp,txt,csv,doc,docx,xls,xlsx,mp3,m4a,mp4",
+        help_text=_("File name endings, separated by commas."),
+    )
+    unread_email_minutes = models.PositiveSmallIntegerField(
+        _("email about unread messages after (minutes)"),
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(1440)],
+    )
+    audit_sample_per_week = models.PositiveSmallIntegerField(
+        _("replies sampled for audit per coach and week"),
+        default=5,
+        validators=[MaxValueValidator(100)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -76,6 +115,24 @@ class Workspace(models.Model):
             self.custom_domain = self.custom_domain.strip().lower().rstrip(".")
         if self.rank_term == RankTerm.CUSTOM and not self.rank_term_custom.strip():
             raise ValidationError({"rank_term_custom": _("Write the word you use for ranks.")})
+        if self.response_goal_hours and self.response_target_hours:
+            if self.response_goal_hours > self.response_target_hours:
+                raise ValidationError(
+                    {"response_goal_hours": _("The goal can't be longer than the target.")}
+                )
+        self.attachment_types = ",".join(
+            sorted(
+                {
+                    t.strip().lower().lstrip(".")
+                    for t in self.attachment_types.split(",")
+                    if t.strip()
+                }
+            )
+        )
+
+    @property
+    def attachment_extensions(self) -> frozenset[str]:
+        return frozenset(t for t in self.attachment_types.split(",") if t)
 
     @property
     def rank_word(self) -> str:
