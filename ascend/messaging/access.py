@@ -34,7 +34,7 @@ def _active_members(member: Membership) -> QuerySet[Membership]:
 
 
 def coaches_of_client(client: Membership) -> QuerySet[Membership]:
-    """The coaches a client may write to: those of their active enrolments' cohorts with messaging."""
+    """The coaches a client may write to: their active cohorts' coaches, where messaging is on."""
     cohorts = _active_enrollments(client).filter(cohort__messaging_enabled=True)
     return _active_members(client).filter(is_coach=True, pk__in=cohorts.values("cohort__coach"))
 
