@@ -115,20 +115,13 @@ class Workspace(models.Model):
             self.custom_domain = self.custom_domain.strip().lower().rstrip(".")
         if self.rank_term == RankTerm.CUSTOM and not self.rank_term_custom.strip():
             raise ValidationError({"rank_term_custom": _("Write the word you use for ranks.")})
-        if self.response_goal_hours and self.response_target_hours:
-            if self.response_goal_hours > self.response_target_hours:
-                raise ValidationError(
-                    {"response_goal_hours": _("The goal can't be longer than the target.")}
-                )
-        self.attachment_types = ",".join(
-            sorted(
-                {
-                    t.strip().lower().lstrip(".")
-                    for t in self.attachment_types.split(",")
-                    if t.strip()
-                }
+        goal, target = self.response_goal_hours, self.response_target_hours
+        if goal and target and goal > target:
+            raise ValidationError(
+                {"response_goal_hours": _("The goal can't be longer than the target.")}
             )
-        )
+        types = {t.strip().lower().lstrip(".") for t in self.attachment_types.split(",")}
+        self.attachment_types = ",".join(sorted(t for t in types if t))
 
     @property
     def attachment_extensions(self) -> frozenset[str]:
