@@ -11,7 +11,7 @@ from .models import Conversation
 
 
 def conversation_url_name(member: Membership) -> str:
-    """Clients read in "My coaching", coaches in the coach portal, other staff in the team portal."""
+    """Clients read in "My coaching", coaches in the coach portal, other staff in the team one."""
     if member.is_client:
         return "messaging:client_conversation"
     if can(member, Cap.PORTAL_COACH):

@@ -198,4 +198,6 @@ CELERY_BEAT_SCHEDULE = {
     "programs-daily": {"task": "programs.run_daily", "schedule": timedelta(days=1)},
     # Seniority grows by the day; visits are also checked right after each one.
     "ranks-daily": {"task": "ranks.run_daily", "schedule": timedelta(days=1)},
+    # Unread-message emails go out within a minute of the workspace's delay.
+    "messaging-unread": {"task": "messaging.send_unread_emails", "schedule": 60.0},
 }

@@ -1,0 +1,63 @@
+"""Reads for audits: the auditors' sampled queue, and the audits a coach has received."""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import timedelta
+
+from django.db.models import F, QuerySet, Window
+from django.db.models.functions import RowNumber, TruncWeek
+from django.utils import timezone
+
+from ascend.messaging.models import Message
+from ascend.tenancy.models import Membership
+
+from .models import Audit
+
+QUEUE_WEEKS = 4
+
+
+def coach_replies(workspace) -> QuerySet[Message]:  # type: ignore[no-untyped-def]
+    return Message.objects.filter(workspace=workspace, is_coach_reply=True)
+
+
+def audit_queue(
+    auditor: Membership, *, coach_id: int | None = None, weeks: int = QUEUE_WEEKS
+) -> QuerySet[Message]:
+    """The replies waiting for an audit, oldest first.
+
+    Rule: each coach's replies of each week (Monday to Sunday in the workspace's
+    time zone) are sampled at random, up to the workspace's rate per week; the
+    sample is fixed once drawn (``Message.sample_key``), so auditing a reply
+    takes it off the queue without bringing another in. The last four weeks count.
+    """
+    workspace = auditor.workspace
+    tz = zoneinfo.ZoneInfo(workspace.time_zone)
+    since = timezone.now() - timedelta(weeks=weeks)
+    replies = coach_replies(workspace).filter(created_at__gte=since)
+    if coach_id is not None:
+        replies = replies.filter(author_id=coach_id)
+    sampled = (
+        replies.annotate(
+            week=TruncWeek("created_at", tzinfo=tz),
+            pick=Window(
+                RowNumber(),
+                partition_by=[F("author_id"), F("week")],
+                order_by=[F("sample_key").asc(), F("id").asc()],
+            ),
+        )
+        .filter(pick__lte=workspace.audit_sample_per_week)
+        .values("pk")
+    )
+    return (
+        Message.objects.filter(pk__in=sampled, audit__isnull=True)
+        .select_related("author__user", "conversation__client__user", "conversation__cohort")
+        .order_by("created_at", "id")
+    )
+
+
+def audits_received(coach: Membership) -> QuerySet[Audit]:
+    """The audits of a coach's replies, newest first, with what the page shows."""
+    return Audit.objects.filter(workspace=coach.workspace, coach=coach).select_related(
+        "auditor__user", "message", "conversation__client__user", "conversation__cohort"
+    )
