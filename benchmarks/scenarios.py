@@ -152,6 +152,91 @@ def ranks_daily(clients: int) -> Callable[[], object]:
     return run_daily
 
 
+def _waiting_conversations(count: int):  # type: ignore[no-untyped-def]
+    """A coach with ``count`` clients, each with a conversation of two messages, all waiting."""
+    from django.utils import timezone
+
+    from ascend.accounts.models import User
+    from ascend.messaging.models import Conversation, ConversationKind, Message, Participant
+    from ascend.tenancy.models import Membership
+
+    workspace = _workspace()
+    coach = make_person(workspace, {Role.COACH}, f"coach@{workspace.slug}.test")
+    users = User.objects.bulk_create(
+        User(email=f"c{n}@{workspace.slug}.test", full_name=f"Client {n}", password="!")
+        for n in range(count)
+    )
+    clients = Membership.objects.bulk_create(
+        Membership(workspace=workspace, user=user, is_client=True) for user in users
+    )
+    now = timezone.now()
+    conversations = Conversation.objects.bulk_create(
+        Conversation(
+            workspace=workspace,
+            kind=ConversationKind.COACHING,
+            key=f"coaching:{client.pk}:{coach.membership.pk}",
+            client=client,
+            coach=coach.membership,
+            last_message_at=now - timedelta(minutes=n),
+            waiting_since=now - timedelta(hours=n % 30, minutes=n),
+        )
+        for n, client in enumerate(clients)
+    )
+    Participant.objects.bulk_create(
+        Participant(workspace=workspace, conversation=c, member=m, unread_count=1)
+        for c in conversations
+        for m in (c.client, coach.membership)
+    )
+    Message.objects.bulk_create(
+        Message(
+            workspace=workspace,
+            conversation=c,
+            author=author,
+            body="How should I train this week?",
+            body_html="<p>How should I train this week?</p>",
+            created_at=now - timedelta(hours=n),
+            is_coach_reply=author == coach.membership,
+        )
+        for c in conversations
+        for n, author in enumerate((coach.membership, c.client))
+    )
+    return coach, workspace
+
+
+def coach_inbox(conversations: int) -> Callable[[], object]:
+    coach, _workspace_ = _waiting_conversations(conversations)
+    browser = _signed_in(coach)
+    url = reverse("messaging:coach_inbox")
+    return lambda: _ok(browser.get(url))
+
+
+def response_and_quality_figures(runs: int) -> Callable[[], object]:
+    """The month's figures for a workspace whose coaches answered ``runs`` waiting runs."""
+    from django.utils import timezone
+
+    from ascend.messaging.figures import response_figures
+    from ascend.messaging.models import Conversation, Message, ResponseRun
+    from ascend.quality.figures import quality_figures
+
+    coach, workspace = _waiting_conversations(max(1, runs // 10))
+    conversations = list(Conversation.objects.filter(workspace=workspace))
+    first = Message.objects.filter(workspace=workspace).first()
+    now = timezone.now()
+    ResponseRun.objects.bulk_create(
+        ResponseRun(
+            workspace=workspace,
+            conversation=conversations[n % len(conversations)],
+            coach=coach.membership,
+            first_message=first,
+            started_at=now - timedelta(hours=n % 48 + 1),
+            answered_at=now - timedelta(minutes=n % 50),
+            seconds=(n * 37) % 86400,
+        )
+        for n in range(runs)
+    )
+    return lambda: (response_figures(workspace), quality_figures(workspace))
+
+
 def _ok(response):  # type: ignore[no-untyped-def]
     if response.status_code != 200:
         raise SystemExit(f"{response.request['PATH_INFO']} answered {response.status_code}")
@@ -163,5 +248,12 @@ ALL = [
     Scenario("Client program page as habits grow", "habits", [10, 100], client_program_page),
     Scenario(
         "Ranks daily evaluation, nothing to change", "ranked clients", [1000, 10000], ranks_daily
+    ),
+    Scenario("Coach inbox (/coach/inbox/)", "waiting conversations", [50, 500], coach_inbox),
+    Scenario(
+        "Response-time and quality figures",
+        "answered runs",
+        [1000, 10000],
+        response_and_quality_figures,
     ),
 ]

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ascend.activity.models import Event
 from ascend.billing.models import MembershipPlan, Subscription
+from ascend.messaging.models import Conversation
 from ascend.notifications.models import OutboundEmail
 from ascend.programs import demo
 from ascend.programs.models import (
@@ -156,6 +157,7 @@ def test_the_same_story_every_time(workspace):
     OutboundEmail.objects.all().delete()
     for model in [Subscription, MembershipPlan, OffTrackSpell, CheckIn, MilestoneCompletion]:
         model.objects.all().delete()
+    Conversation.objects.all().delete()  # the demo's cohort group holds on to its cohort
     Enrollment.objects.all().delete()
     Cohort.objects.all().delete()
     Program.objects.all().delete()

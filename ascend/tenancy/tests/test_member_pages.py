@@ -122,11 +122,19 @@ def test_the_team_page_runs_the_same_queries_however_many_members(cast):
     assert_flat_queries(lambda: client.get("/team/members/"), grow)
 
 
+# The messaging settings every post of the form carries (their defaults).
+MESSAGING = {
+    "response_target_hours": 24, "response_goal_hours": 9, "attachment_max_mb": 10,
+    "attachment_types": "pdf,png", "unread_email_minutes": 30, "audit_sample_per_week": 5,
+}  # fmt: skip
+
+
 def test_settings_save_and_refuse_bad_values_at_the_field(cast):
     client = cast.client_for(cast.alpha.owner)
     ok = client.post("/team/settings/", {
         "name": "Alpha Coaching", "time_zone": "Europe/Madrid", "default_language": "es",
         "custom_domain": "", "rank_term": "custom", "rank_term_custom": "Cinturones",
+        **MESSAGING,
     })  # fmt: skip
     assert ok.status_code == 302
     ws = cast.alpha.workspace
@@ -135,6 +143,7 @@ def test_settings_save_and_refuse_bad_values_at_the_field(cast):
     bad = client.post("/team/settings/", {
         "name": "", "time_zone": "Mars/Base", "default_language": "es",
         "custom_domain": "", "rank_term": "custom", "rank_term_custom": "",
+        **MESSAGING,
     })  # fmt: skip
     assert bad.status_code == 422
     page = bad.content.decode()
@@ -150,6 +159,34 @@ def test_a_custom_domain_used_by_another_workspace_is_refused(cast):
     response = cast.client_for(cast.alpha.owner).post("/team/settings/", {
         "name": "Alpha", "time_zone": "UTC", "default_language": "en",
         "custom_domain": "coach.example.org", "rank_term": "belts", "rank_term_custom": "",
+        **MESSAGING,
     })  # fmt: skip
     assert response.status_code == 422
     assert 'id="id_custom_domain_errors"' in response.content.decode()
+
+
+def test_messaging_settings_are_saved_and_a_goal_beyond_the_target_is_refused(cast):
+    client = cast.client_for(cast.alpha.owner)
+    base = {
+        "name": "Alpha", "time_zone": "UTC", "default_language": "en",
+        "custom_domain": "", "rank_term": "belts", "rank_term_custom": "",
+    }  # fmt: skip
+    ok = client.post("/team/settings/", {
+        **base, **MESSAGING, "peer_messaging_enabled": "on", "response_target_hours": 12,
+        "response_goal_hours": 4, "attachment_types": " PDF, .jpg,,png ",
+    })  # fmt: skip
+    assert ok.status_code == 302
+    ws = cast.alpha.workspace
+    ws.refresh_from_db()
+    assert ws.peer_messaging_enabled and (ws.response_target_hours, ws.response_goal_hours) == (
+        12,
+        4,
+    )
+    assert ws.attachment_types == "jpg,pdf,png"
+    bad = client.post("/team/settings/", {
+        **base, **MESSAGING, "response_target_hours": 8, "response_goal_hours": 10,
+    })  # fmt: skip
+    assert bad.status_code == 422
+    assert 'id="id_response_goal_hours_errors"' in bad.content.decode()
+    ws.refresh_from_db()
+    assert ws.response_target_hours == 12
