@@ -44,3 +44,8 @@ class Verb(models.TextChoices):
     STAFF_NOTE_ADDED = "conversation.staff_note", _("Staff note added")
     MESSAGE_AUDITED = "message.audited", _("Message audited")
     AUDIT_ACKNOWLEDGED = "audit.acknowledged", _("Audit feedback acknowledged")
+    PACKAGE_CREATED = "package.created", _("Package created")
+    PACKAGE_UPDATED = "package.updated", _("Package changed")
+    PACKAGE_GIVEN = "package.given", _("Package given to a client")
+    CREDIT_USED = "package.credit_used", _("Session taken from a package")
+    CREDIT_RETURNED = "package.credit_returned", _("Session given back to a package")

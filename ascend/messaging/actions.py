@@ -255,8 +255,9 @@ def _track_response(conversation: Conversation, message: Message, *, from_client
                 conversation.waiting_since = message.created_at
             except IntegrityError:
                 # Another message of the same run was sent at the same instant.
-                run = ResponseRun.objects.get(conversation=conversation, answered_at__isnull=True)
-                conversation.waiting_since = run.started_at
+                conversation.waiting_since = ResponseRun.objects.get(
+                    conversation=conversation, answered_at__isnull=True
+                ).started_at
         return
     run = (
         ResponseRun.objects.select_for_update()

@@ -39,6 +39,9 @@ class NavItem:
     cap: Cap
     # Shown only when this is true of the workspace (e.g. ranks switched on).
     shown: Callable[[Any], bool] | None = None
+    # A count shown as a badge: the name of a context value counted on the membership
+    # (e.g. "unread_messages", see tenancy.queries.active_membership).
+    badge: str | None = None
 
 
 def _ranks_on(workspace: Any) -> bool:
@@ -51,6 +54,9 @@ def _rank_report_label(workspace: Any) -> str:
 
 NAVIGATION: list[NavItem] = [
     NavItem("team", _("Dashboard"), "portals:team", Cap.PORTAL_TEAM),
+    NavItem("team", _("Inbox"), "messaging:team_inbox", Cap.INBOXES_ALL, badge="unread_messages"),
+    # Auditors read every coaching conversation there too (the same link, once).
+    NavItem("team", _("Inbox"), "messaging:team_inbox", Cap.MESSAGES_AUDIT),
     NavItem("team", _("Programs"), "programs:team_programs", Cap.PROGRAMS_MANAGE),
     NavItem("team", _("Cohorts"), "programs:team_cohorts", Cap.PROGRAMS_MANAGE),
     NavItem("team", _("Coaches"), "programs:team_coaches", Cap.PROGRAMS_MANAGE),
@@ -66,10 +72,16 @@ NAVIGATION: list[NavItem] = [
     NavItem("team", _("Email templates"), "notifications:templates", Cap.EMAIL_TEMPLATES_EDIT),
     NavItem("team", _("Settings"), "tenancy:settings", Cap.WORKSPACE_SETTINGS),
     NavItem("coach", _("Dashboard"), "portals:coach", Cap.PORTAL_COACH),
+    NavItem(
+        "coach", _("Inbox"), "messaging:coach_inbox", Cap.PORTAL_COACH, badge="unread_messages"
+    ),
     NavItem("coach", _("My cohorts"), "programs:coach_cohorts", Cap.PORTAL_COACH),
     NavItem("coach", _("My clients"), "programs:coach_clients", Cap.PORTAL_COACH),
     NavItem("client", _("Dashboard"), "portals:client", Cap.PORTAL_CLIENT),
     NavItem("client", _("Programs"), "programs:client_enrollments", Cap.PORTAL_CLIENT),
+    NavItem(
+        "client", _("Messages"), "messaging:client_list", Cap.PORTAL_CLIENT, badge="unread_messages"
+    ),
     NavItem("client", lambda ws: ws.rank_word, "ranks:client_ranks", Cap.PORTAL_CLIENT, _ranks_on),
 ]
 
@@ -103,9 +115,12 @@ def nav_for(membership: Membership | None, portal: Portal | None, path: str) -> 
             if item.shown is not None and not item.shown(workspace):
                 continue
             url = reverse(item.url_name)
+            if any(i["url"] == url for i in items):
+                continue  # the same page granted by a second capability
             current = path == url if url == portal.path_prefix else path.startswith(url)
             label = item.label(workspace) if callable(item.label) else item.label
-            items.append({"label": label, "url": url, "current": current})
+            badge = getattr(membership, item.badge, 0) if item.badge else 0
+            items.append({"label": label, "url": url, "current": current, "badge": badge})
     # Only the closest match is current ("/team/ranks/report/" is not also "/team/ranks/").
     longest = max((len(i["url"]) for i in items if i["current"]), default=0)
     for i in items:
