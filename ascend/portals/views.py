@@ -70,6 +70,8 @@ def coach(request: HttpRequest) -> HttpResponse:
 
 @capability_required(Cap.PORTAL_CLIENT)
 def client(request: HttpRequest) -> HttpResponse:
+    from ascend.billing.views_packages import client_holdings
+    from ascend.programs.actions import workspace_today
     from ascend.programs.views_client import enrollment_cards
     from ascend.ranks.views_client import rank_cards
 
@@ -84,6 +86,8 @@ def client(request: HttpRequest) -> HttpResponse:
             "rank_cards": rank_cards(request.membership)
             if request.workspace.ranks_enabled
             else None,
+            "holdings": client_holdings(request.membership),
+            "today": workspace_today(request.workspace),
         },
     )
 

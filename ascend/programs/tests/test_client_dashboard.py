@@ -44,8 +44,9 @@ def test_ended_programs_and_other_clients_programs_are_not_on_the_dashboard(cast
 def test_the_dashboard_takes_a_fixed_number_of_queries(cast, enrollment):
     client = cast.client_for(cast.alpha.client)
     client.get("/me/")
-    # The shell's 5; enrolments, milestones, habits, check-ins, completions; recent events.
-    with assert_num_queries(11):
+    # The shell's 5; enrolments, milestones, habits, check-ins, completions; packages;
+    # recent events.
+    with assert_num_queries(12):
         client.get("/me/")
 
 
@@ -60,4 +61,4 @@ def test_the_dashboard_stays_flat_from_10_to_100_habits_and_more_check_ins(cast,
         more = program_with(cast.alpha.workspace, title="Sleep", habits=30)
         check_in_every_day(enrol(cohort_for(more, cast.alpha.coach), cast.alpha.client), 5)
 
-    assert assert_flat_queries(lambda: client.get("/me/"), grow) == 11
+    assert assert_flat_queries(lambda: client.get("/me/"), grow) == 12
