@@ -14,6 +14,7 @@ urlpatterns = [
     path("team/activity/", include("ascend.activity.urls")),
     path("team/email/", include("ascend.notifications.urls")),
     path("team/memberships/", include("ascend.billing.urls")),
+    path("team/packages/", include("ascend.billing.urls_packages")),
     path("notices/", notice_views.notices, name="notices"),
     path("notices/read/", notice_views.read_all, name="notices_read"),
     path("api/", include("ascend.api.page_urls")),
