@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 from ascend.billing.api import router as billing_router
+from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
 from ascend.ranks.api import router as ranks_router
 
@@ -37,3 +38,4 @@ api.add_router("/", router)
 api.add_router("/", programs_router)
 api.add_router("/", billing_router)
 api.add_router("/", ranks_router)
+api.add_router("/", messaging_router)

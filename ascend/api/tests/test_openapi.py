@@ -15,6 +15,7 @@ from django.test import Client
 from ascend.api.routers import router
 from ascend.api.urls import api
 from ascend.billing.api import router as billing_router
+from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
 from ascend.ranks.api import router as ranks_router
 from ascend.testing import host_of
@@ -83,8 +84,17 @@ ENDPOINTS = {
     ("post", "/api/v1/clients/{client_id}/ranks/promote"),
     ("post", "/api/v1/clients/{client_id}/ranks/demote"),
     ("patch", "/api/v1/rank-holdings/{holding_id}"),
+    ("get", "/api/v1/conversations"),
+    ("post", "/api/v1/conversations"),
+    ("get", "/api/v1/conversations/{conversation_id}"),
+    ("post", "/api/v1/conversations/{conversation_id}/read"),
+    ("get", "/api/v1/conversations/{conversation_id}/messages"),
+    ("post", "/api/v1/conversations/{conversation_id}/messages"),
+    ("get", "/api/v1/attachments/{attachment_id}"),
+    ("get", "/api/v1/conversations/{conversation_id}/staff-notes"),
+    ("post", "/api/v1/conversations/{conversation_id}/staff-notes"),
 }
-ROUTERS = [router, programs_router, billing_router, ranks_router]
+ROUTERS = [router, programs_router, billing_router, ranks_router, messaging_router]
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
