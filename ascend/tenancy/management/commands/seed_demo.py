@@ -74,7 +74,11 @@ class Command(BaseCommand):
         added_programs = bool(load_demo_programs(workspace))
         if load_demo_ranks(workspace, password=DEMO_PASSWORD):
             self.stdout.write("Added the demo belts: Karate, ten students, a year of visits.")
+        from ascend.billing.demo import load_demo_packages
         from ascend.messaging.demo import load_demo_messages
+
+        if load_demo_packages(workspace):
+            self.stdout.write("Added the demo packages.")
 
         if load_demo_messages(workspace):
             self.stdout.write("Added the demo conversations, staff notes and audits.")
