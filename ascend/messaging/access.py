@@ -89,7 +89,7 @@ def people_to_write_to(member: Membership) -> QuerySet[Membership]:
     return (
         allowed.exclude(pk=member.pk)
         .select_related("user")
-        .order_by("user__first_name", "user__last_name", "user__email")
+        .order_by("user__full_name", "user__email")
     )
 
 

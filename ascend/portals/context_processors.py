@@ -15,6 +15,7 @@ def shell(request: HttpRequest) -> dict:
     workspaces = []
     # Counted in the same query that loads the membership (tenancy.queries.active_membership).
     unread_notices = getattr(membership, "unread_notices", 0)
+    unread_messages = getattr(membership, "unread_messages", 0)
     if request.user.is_authenticated:
         from ascend.tenancy.queries import workspaces_of
 
@@ -36,5 +37,6 @@ def shell(request: HttpRequest) -> dict:
         "nav_items": nav_for(membership, portal, request.path),
         "workspaces": workspaces,
         "unread_notices": unread_notices,
+        "unread_messages": unread_messages,
         "language_choices": settings.LANGUAGES,
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery
+from django.db.models import Count, IntegerField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django_scopes import scopes_disabled
 
@@ -32,7 +32,9 @@ def workspace_for_host(host: str) -> Workspace | None:
 
 
 def active_membership(workspace: Workspace, user: User) -> Membership | None:
-    """The person's active membership here, with their unread in-app notices counted."""
+    """The person's active membership here, with their unread in-app notices and unread
+    messages counted (subqueries of the same query, so every page's frame costs one query)."""
+    from ascend.messaging.models import Participant
     from ascend.notifications.models import Notice
 
     unread = (
@@ -44,10 +46,20 @@ def active_membership(workspace: Workspace, user: User) -> Membership | None:
         .annotate(n=Count("id"))
         .values("n")
     )
+    unread_messages = (
+        Participant.objects.filter(member=OuterRef("pk"), unread_count__gt=0)
+        .order_by()
+        .values("member")
+        .annotate(n=Sum("unread_count"))
+        .values("n")
+    )
     return (
         Membership.objects.select_related("workspace")
         .filter(workspace=workspace, user=user, removed_at__isnull=True)
-        .annotate(unread_notices=Coalesce(Subquery(unread, output_field=IntegerField()), 0))
+        .annotate(
+            unread_notices=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
+            unread_messages=Coalesce(Subquery(unread_messages, output_field=IntegerField()), 0),
+        )
         .first()
     )
 
