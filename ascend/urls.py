@@ -7,7 +7,6 @@ urlpatterns = [
     path("", include("ascend.portals.urls")),
     path("", include("ascend.programs.urls")),
     path("", include("ascend.ranks.urls")),
-    path("", include("ascend.messaging.urls")),
     path("", include("ascend.quality.urls")),
     path("", include("ascend.messaging.urls")),
     path("accounts/", include("ascend.accounts.urls")),

@@ -42,9 +42,6 @@ class NavItem:
     # A count shown as a badge: the name of a context value counted on the membership
     # (e.g. "unread_messages", see tenancy.queries.active_membership).
     badge: str | None = None
-    # A count shown as a badge: the name of a context value counted on the membership
-    # (e.g. "unread_messages", see tenancy.queries.active_membership).
-    badge: str | None = None
 
 
 def _ranks_on(workspace: Any) -> bool:
@@ -57,9 +54,6 @@ def _rank_report_label(workspace: Any) -> str:
 
 NAVIGATION: list[NavItem] = [
     NavItem("team", _("Dashboard"), "portals:team", Cap.PORTAL_TEAM),
-    NavItem("team", _("Inbox"), "messaging:team_inbox", Cap.INBOXES_ALL, badge="unread_messages"),
-    # Auditors read every coaching conversation there too (the same link, once).
-    NavItem("team", _("Inbox"), "messaging:team_inbox", Cap.MESSAGES_AUDIT),
     NavItem("team", _("Inbox"), "messaging:team_inbox", Cap.INBOXES_ALL, badge="unread_messages"),
     # Auditors read every coaching conversation there too (the same link, once).
     NavItem("team", _("Inbox"), "messaging:team_inbox", Cap.MESSAGES_AUDIT),
@@ -82,17 +76,11 @@ NAVIGATION: list[NavItem] = [
     NavItem(
         "coach", _("Inbox"), "messaging:coach_inbox", Cap.PORTAL_COACH, badge="unread_messages"
     ),
-    NavItem(
-        "coach", _("Inbox"), "messaging:coach_inbox", Cap.PORTAL_COACH, badge="unread_messages"
-    ),
     NavItem("coach", _("My cohorts"), "programs:coach_cohorts", Cap.PORTAL_COACH),
     NavItem("coach", _("My clients"), "programs:coach_clients", Cap.PORTAL_COACH),
     NavItem("coach", _("Audits"), "quality:coach_audits", Cap.PORTAL_COACH),
     NavItem("client", _("Dashboard"), "portals:client", Cap.PORTAL_CLIENT),
     NavItem("client", _("Programs"), "programs:client_enrollments", Cap.PORTAL_CLIENT),
-    NavItem(
-        "client", _("Messages"), "messaging:client_list", Cap.PORTAL_CLIENT, badge="unread_messages"
-    ),
     NavItem(
         "client", _("Messages"), "messaging:client_list", Cap.PORTAL_CLIENT, badge="unread_messages"
     ),
