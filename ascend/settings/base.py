@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "ascend.ranks",
     "ascend.messaging",
     "ascend.quality",
+    "ascend.crm",
 ]
 
 MIDDLEWARE = [
