@@ -34,9 +34,16 @@ def _active_members(member: Membership) -> QuerySet[Membership]:
 
 
 def coaches_of_client(client: Membership) -> QuerySet[Membership]:
-    """The coaches a client may write to: their active cohorts' coaches, where messaging is on."""
+    """The coaches a client may write to: their active cohorts' coaches, where messaging is
+    on, and the coach they were invited to (their contact record's coach)."""
+    from ascend.crm.models import Contact
+
     cohorts = _active_enrollments(client).filter(cohort__messaging_enabled=True)
-    return _active_members(client).filter(is_coach=True, pk__in=cohorts.values("cohort__coach"))
+    assigned = Contact.objects.filter(workspace=client.workspace, member=client)
+    return _active_members(client).filter(
+        Q(pk__in=cohorts.values("cohort__coach")) | Q(pk__in=assigned.values("coach")),
+        is_coach=True,
+    )
 
 
 def clients_of_staff(member: Membership) -> QuerySet[Membership]:
@@ -46,13 +53,20 @@ def clients_of_staff(member: Membership) -> QuerySet[Membership]:
         return clients
     if not (can(member, Cap.MESSAGES_CLIENTS) and member.is_coach):
         return clients.none()
+    from ascend.crm.models import Contact
+
     enrolled = Enrollment.objects.filter(
         workspace=member.workspace,
         ended_at__isnull=True,
         cohort__coach=member,
         cohort__messaging_enabled=True,
     )
-    return clients.filter(pk__in=enrolled.values("client"))
+    assigned = Contact.objects.filter(
+        workspace=member.workspace, coach=member, member__isnull=False
+    )
+    return clients.filter(
+        Q(pk__in=enrolled.values("client")) | Q(pk__in=assigned.values("member"))
+    )
 
 
 def peers_of_client(client: Membership) -> QuerySet[Membership]:

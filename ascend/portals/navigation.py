@@ -67,6 +67,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("team", _rank_report_label, "ranks:team_report", Cap.RANKS_MANAGE, _ranks_on),
     NavItem("team", _("Check-in"), "ranks:checkin", Cap.VISITS_RECORD, _ranks_on),
     NavItem("team", _("Audits"), "quality:audit_queue", Cap.MESSAGES_AUDIT),
+    NavItem("team", _("Quality"), "quality:team_quality", Cap.QUALITY_ALL),
     NavItem("team", _("Team"), "tenancy:members", Cap.MEMBERS_VIEW),
     NavItem("team", _("Activity"), "activity:feed", Cap.ACTIVITY_VIEW_ALL),
     NavItem("team", _("Outbox"), "notifications:outbox", Cap.OUTBOX_VIEW),
@@ -79,6 +80,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("coach", _("My cohorts"), "programs:coach_cohorts", Cap.PORTAL_COACH),
     NavItem("coach", _("My clients"), "programs:coach_clients", Cap.PORTAL_COACH),
     NavItem("coach", _("Audits"), "quality:coach_audits", Cap.PORTAL_COACH),
+    NavItem("coach", _("Quality"), "quality:coach_quality", Cap.PORTAL_COACH),
     NavItem("client", _("Dashboard"), "portals:client", Cap.PORTAL_CLIENT),
     NavItem("client", _("Programs"), "programs:client_enrollments", Cap.PORTAL_CLIENT),
     NavItem(

@@ -53,6 +53,7 @@ class Cap(StrEnum):
     INBOXES_OF_LED_COACHES = "messages.led_inboxes"
     INBOXES_ALL = "messages.all_inboxes"
     MESSAGES_AUDIT = "messages.audit"
+    QUALITY_ALL = "quality.all_coaches"
     # Ranks
     RANKS_MANAGE = "ranks.manage"
     VISITS_RECORD = "visits.record"
@@ -92,6 +93,8 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.INBOXES_OF_LED_COACHES: frozenset({HC}),
     Cap.INBOXES_ALL: frozenset({OW, AD}),
     Cap.MESSAGES_AUDIT: frozenset({AU}),
+    # Every coach's communication quality: admins, and auditors who grade the replies.
+    Cap.QUALITY_ALL: frozenset({OW, AD, AU}),
     Cap.RANKS_MANAGE: frozenset({OW, AD}),
     Cap.VISITS_RECORD: frozenset({OW, AD, OP}),
     Cap.COURSES_MANAGE: frozenset({OW, AD}),

@@ -149,3 +149,21 @@ def test_nobody_from_another_workspace_posts_or_reads_notes(cast):
         member = getattr(cast.beta, role).membership
         assert not may_post(member, talk)
         assert not may_see_staff_notes(member, talk)
+
+
+def test_a_client_invited_to_a_coach_may_write_to_them_without_a_cohort(cast):
+    from ascend.crm.actions import client_types
+    from ascend.crm.models import Contact
+
+    alpha = cast.alpha
+    Contact.objects.create(
+        workspace=alpha.workspace,
+        full_name="Alpha Client",
+        email=alpha.client.email,
+        client_type=client_types(alpha.workspace)[-1],
+        coach=alpha.other_coach.membership,
+        member=alpha.client.membership,
+        source="invitation",
+    )
+    assert _ids(people_to_write_to(alpha.client.membership)) == {alpha.other_coach.membership.pk}
+    assert alpha.client.membership.pk in _ids(people_to_write_to(alpha.other_coach.membership))

@@ -36,6 +36,7 @@ EXPECTED = {
     Cap.INBOXES_OF_LED_COACHES:        ".  .  .  x  .  .  .  .  .",
     Cap.INBOXES_ALL:                   "x  x  .  .  .  .  .  .  .",
     Cap.MESSAGES_AUDIT:                ".  .  .  .  .  .  x  .  .",
+    Cap.QUALITY_ALL:                   "x  x  .  .  .  .  x  .  .",
     Cap.RANKS_MANAGE:                  "x  x  .  .  .  .  .  .  .",
     Cap.VISITS_RECORD:                 "x  x  .  .  .  .  .  x  .",
     Cap.COURSES_MANAGE:                "x  x  .  .  .  .  .  .  .",
