@@ -10,7 +10,8 @@ from django.utils import timezone
 from ascend.messaging.actions import do_start_conversation
 from ascend.messaging.testing import enrol
 from ascend.quality.models import Grade
-from ascend.testing import assert_flat_queries, assert_num_queries
+from ascend.tenancy.roles import Role
+from ascend.testing import Crew, assert_flat_queries, assert_num_queries, make_person
 
 from .quality_world import audit, exchange
 
@@ -42,44 +43,37 @@ def grow(cast, talk, cohort):
         replies = exchange(cast.alpha, talk, 4, start)
         for reply, grade in zip(replies, [Grade.OUTSTANDING, Grade.SUGGESTION], strict=False):
             audit(cast.alpha, reply, grade)
-        from ascend.testing import make_person
-        from ascend.tenancy.roles import Role
-
         for i in range(3):
             person = make_person(cast.alpha.workspace, {Role.CLIENT}, f"more{i}@alpha.test")
             enrol(cohort, person.membership)
             chat = do_start_conversation(person.membership, recipient=cast.alpha.coach.membership)
-            exchange_crew = type("Crew", (), {"client": person, "coach": cast.alpha.coach})
-            exchange(exchange_crew, chat, 2, start)
+            pair = Crew(cast.alpha.workspace, {"client": person, "coach": cast.alpha.coach})
+            exchange(pair, chat, 2, start)
 
     return more
 
 
-def test_the_audit_queue_reads_a_pinned_number_of_queries_flat_as_replies_grow(
-    cast, busy, cohort
-):
+def test_the_audit_queue_reads_a_pinned_number_of_queries_flat_as_replies_grow(cast, busy, cohort):
     auditor = cast.client_for(cast.alpha.auditor)
     auditor.get("/team/audits/")
     with assert_num_queries(QUEUE):
         auditor.get("/team/audits/?done=all")
-    assert assert_flat_queries(
-        lambda: auditor.get("/team/audits/?done=all"), grow(cast, busy, cohort)
-    ) == QUEUE
+    assert (
+        assert_flat_queries(lambda: auditor.get("/team/audits/?done=all"), grow(cast, busy, cohort))
+        == QUEUE
+    )
 
 
-def test_the_coachs_audits_read_a_pinned_number_of_queries_flat_as_audits_grow(
-    cast, busy, cohort
-):
+def test_the_coachs_audits_read_a_pinned_number_of_queries_flat_as_audits_grow(cast, busy, cohort):
     coach = cast.client_for(cast.alpha.coach)
     coach.get("/coach/audits/")
     with assert_num_queries(AUDITS):
         coach.get("/coach/audits/")
-    assert assert_flat_queries(lambda: coach.get("/coach/audits/"), grow(cast, busy, cohort)) == AUDITS
+    page = lambda: coach.get("/coach/audits/")  # noqa: E731
+    assert assert_flat_queries(page, grow(cast, busy, cohort)) == AUDITS
 
 
-def test_the_quality_pages_read_a_pinned_number_of_queries_flat_as_replies_grow(
-    cast, busy, cohort
-):
+def test_the_quality_pages_read_a_pinned_number_of_queries_flat_as_replies_grow(cast, busy, cohort):
     admin = cast.client_for(cast.alpha.admin)
     head = cast.client_for(cast.alpha.head_coach)
     admin.get("/team/quality/")
