@@ -20,6 +20,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -271,16 +272,19 @@ def poll_fragment(portal: str) -> View:
         do_mark_read(conversation, member)
         if not messages:
             return HttpResponse("")
-        return render(
-            request,
-            "messaging/_poll.html",
-            {
-                "messages_list": messages,
-                "after": _after(messages, after),
-                "viewer": member,
-                "staff_view": staff,
-                "conversation": conversation,
-            },
+        # Rendered without the request: the page's frame (navigation, workspaces) is not
+        # refreshed, so a poll costs no more than its own few queries.
+        return HttpResponse(
+            render_to_string(
+                "messaging/_poll.html",
+                {
+                    "messages_list": messages,
+                    "after": _after(messages, after),
+                    "viewer": member,
+                    "staff_view": staff,
+                    "conversation": conversation,
+                },
+            )
         )
 
     view.__name__ = f"{portal}_poll"
