@@ -229,7 +229,7 @@ def conversation_messages(
         .order_by("created_at", "id")
     )
     if with_audits:
-        messages = messages.select_related("audit")
+        messages = messages.select_related("audit__auditor__user")
     if after is not None:
         messages = messages.filter(pk__gt=after)
     return messages

@@ -105,7 +105,8 @@ def test_staff_see_a_replys_audit_grade_and_feedback(cast, audited, key):
     person = getattr(cast.alpha, key)
     page = cast.client_for(person).get(page_of(person, audited.conversation)).content.decode()
     item = page.split(f'id="message-{audited.pk}"', 1)[1].split("</li>", 1)[0]
-    assert 'class="badge badge--grade-yellow"' in item and "Needs improvement" in item
+    assert 'class="audit audit--yellow"' in item and "Needs improvement" in item
+    assert "Audited by Alpha Auditor" in item
     assert "Explain why, not just yes." in item
 
 
@@ -117,6 +118,14 @@ def test_the_client_never_sees_an_audit(cast, audited):
         assert "Explain why" not in body and "Needs improvement" not in body
 
 
+def test_the_coach_acknowledges_the_audit_from_the_conversation(cast, audited):
+    alpha = cast.alpha
+    page = cast.client_for(alpha.coach).get(page_of(alpha.coach, audited.conversation))
+    assert f'action="/coach/audits/{audited.audit.pk}/acknowledge/"' in page.content.decode()
+    head = cast.client_for(alpha.head_coach).get(page_of(alpha.head_coach, audited.conversation))
+    assert "/acknowledge/" not in head.content.decode()
+
+
 def test_the_conversation_page_reads_the_audits_with_the_messages(cast, audited):
     from ascend.testing import count_queries
 
@@ -125,7 +134,17 @@ def test_the_conversation_page_reads_the_audits_with_the_messages(cast, audited)
     path = page_of(alpha.coach, audited.conversation)
     before, _ = count_queries(lambda: http.get(path))
     for n in range(10):
-        say(audited.conversation, alpha.coach, f"More {n}")
+        say(audited.conversation, alpha.client, f"Question {n}")
+        reply = say(audited.conversation, alpha.coach, f"Answer {n}")
+        Audit.objects.create(
+            workspace=alpha.workspace,
+            message=reply,
+            conversation=audited.conversation,
+            coach=alpha.coach.membership,
+            auditor=alpha.auditor.membership,
+            grade=Grade.OUTSTANDING,
+            feedback="Good",
+        )
     after, _ = count_queries(lambda: http.get(path))
     assert before == after
 
