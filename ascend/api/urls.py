@@ -8,6 +8,7 @@ from ninja import NinjaAPI
 from ascend.billing.api import router as billing_router
 from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
+from ascend.quality.api import router as quality_router
 from ascend.ranks.api import router as ranks_router
 
 from .auth import MemberSessionAuth, TokenAuth
@@ -39,3 +40,4 @@ api.add_router("/", programs_router)
 api.add_router("/", billing_router)
 api.add_router("/", ranks_router)
 api.add_router("/", messaging_router)
+api.add_router("/", quality_router)

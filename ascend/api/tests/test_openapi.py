@@ -17,6 +17,7 @@ from ascend.api.urls import api
 from ascend.billing.api import router as billing_router
 from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
+from ascend.quality.api import router as quality_router
 from ascend.ranks.api import router as ranks_router
 from ascend.testing import host_of
 
@@ -93,8 +94,20 @@ ENDPOINTS = {
     ("get", "/api/v1/attachments/{attachment_id}"),
     ("get", "/api/v1/conversations/{conversation_id}/staff-notes"),
     ("post", "/api/v1/conversations/{conversation_id}/staff-notes"),
+    ("get", "/api/v1/audits/queue"),
+    ("post", "/api/v1/messages/{message_id}/audit"),
+    ("get", "/api/v1/audits"),
+    ("post", "/api/v1/audits/{audit_id}/acknowledge"),
+    ("get", "/api/v1/quality/coaches"),
 }
-ROUTERS = [router, programs_router, billing_router, ranks_router, messaging_router]
+ROUTERS = [
+    router,
+    programs_router,
+    billing_router,
+    ranks_router,
+    messaging_router,
+    quality_router,
+]
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 
