@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -109,6 +111,8 @@ class Package(models.Model):
         help_text=_("Empty: a package of the whole workspace."),
     )
     is_active = models.BooleanField(_("on offer"), default=True)
+    # The package's payment link: /pay/<token>/.
+    payment_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(workspace="workspace")
@@ -195,3 +199,91 @@ class CreditUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.holding_id} on {self.session_on}"
+
+
+class OrderKind(models.TextChoices):
+    PACKAGE = "package", _("Package")
+    MEMBERSHIP = "membership", _("Membership")
+
+
+class OrderStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for payment")
+    PAID = "paid", _("Paid")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class Order(models.Model):
+    """One purchase: a package (through its payment link) or a membership.
+
+    Paying it is idempotent: only the change from pending to paid fulfils it, once.
+    """
+
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE)
+    kind = models.CharField(max_length=16, choices=OrderKind.choices)
+    # The reference in links and in the provider's metadata; unguessable.
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    package = models.ForeignKey(
+        Package, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    plan = models.ForeignKey(
+        MembershipPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    buyer_name = models.CharField(_("name"), max_length=150)
+    buyer_email = models.EmailField(_("email"))
+    # The member who bought, when they already were one (memberships are bought signed in).
+    client = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    amount = models.DecimalField(max_digits=10, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    provider = models.CharField(max_length=20)
+    provider_ref = models.CharField(max_length=255, blank=True)
+    status = models.CharField(
+        max_length=16, choices=OrderStatus.choices, default=OrderStatus.PENDING
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    marked_paid_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # What fulfilling it did, for the order page ("invitation sent", "package added"…).
+    outcome = models.CharField(max_length=200, blank=True)
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind="package") & Q(package__isnull=False))
+                | (Q(kind="membership") & Q(plan__isnull=False)),
+                name="order_names_what_it_buys",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.buyer_email} · {self.amount} {self.currency}"
+
+
+class WebhookEvent(models.Model):
+    """A provider's webhook event, recorded once by its id (deliveries are at least once)."""
+
+    provider = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=255)
+    type = models.CharField(max_length=100)
+    workspace = models.ForeignKey(
+        "tenancy.Workspace", on_delete=models.CASCADE, null=True, blank=True
+    )
+    order = models.ForeignKey(Order, on_delete=models.SET_NULL, null=True, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_event_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id}"

@@ -429,3 +429,59 @@ def do_accept_client_invitation(
         do_give_package(invitation.package, membership, actor=user, source=HoldingSource.INVITATION)
     record_event(workspace, Verb.CLIENT_JOINED, actor=user, target=membership)
     return membership
+
+
+def invite_buyer(order: Any) -> ClientInvitation | None:
+    """After a paid order from someone who isn't a client yet: make sure they get an invitation.
+
+    The coach is the package's, else the coach with the lowest load
+    (``rules.coach_by_load``). An invitation kept back for the payment is sent; one
+    already sent stays as it is. The package comes with the order when they accept.
+    """
+    from ascend.billing.payments import coach_loads
+
+    from .rules import coach_by_load
+
+    workspace = order.workspace
+    email = normalize_email(order.buyer_email)
+    contact = Contact.objects.filter(workspace=workspace, email=email).first()
+    if contact is not None:
+        open_invitation = ClientInvitation.objects.filter(
+            contact=contact, accepted_at__isnull=True, revoked_at__isnull=True
+        ).first()
+        if open_invitation is not None:
+            return send_pending_invitation(open_invitation)
+    coach_id = order.package.coach_id or coach_by_load(coach_loads(workspace))
+    if coach_id is None:
+        return None  # no coach yet: the admins see the paid order and invite by hand
+    coach = Membership.objects.select_related("user").get(pk=coach_id)
+    types = client_types(workspace)
+    client_type = next((t for t in types if t.name == "Client"), types[-1])
+    invitation = do_invite_client(
+        workspace,
+        actor=coach,
+        full_name=order.buyer_name,
+        email=email,
+        client_type=client_type,
+        coach=coach,
+    )
+    Contact.objects.filter(pk=invitation.contact_id).update(source=ContactSource.PURCHASE)
+    _coach_told(invitation)
+    return invitation
+
+
+def _give_paid_packages(membership: Membership, user: User) -> None:
+    """Packages the person paid for before they were a client are theirs once they accept."""
+    from ascend.billing.models import Order, OrderKind, OrderStatus
+    from ascend.billing.packages import do_give_package
+
+    paid = Order.objects.select_for_update().filter(
+        workspace=membership.workspace,
+        kind=OrderKind.PACKAGE,
+        status=OrderStatus.PAID,
+        client__isnull=True,
+        buyer_email__iexact=user.email,
+    )
+    for order in paid.select_related("package"):
+        do_give_package(order.package, membership, actor=user, source=HoldingSource.PURCHASE)
+        Order.objects.filter(pk=order.pk).update(client=membership)

@@ -182,6 +182,10 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
 ASCEND_INVITATION_DAYS = env_int("ASCEND_INVITATION_DAYS", 7)
+
+# Payments: the manual provider always works; Stripe needs both keys (see the README).
+STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY", "")
+STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET", "")
 ASCEND_API_TOKEN_PREFIX = "asc_"
 
 LOGGING = {

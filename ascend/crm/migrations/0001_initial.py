@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('billing', '0003_packages'),
+        ('billing', '0003_packages_and_orders'),
         ('tenancy', '0004_workspace_messaging_settings'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
