@@ -93,11 +93,10 @@ def do_save_contact(
     email = normalize_email(email)
     _check_client_type(workspace, client_type)
     _check_coach(workspace, coach)
-    if (
-        Contact.objects.filter(workspace=workspace, email=email)
-        .exclude(pk=getattr(contact, "pk", None))
-        .exists()
-    ):
+    others = Contact.objects.filter(workspace=workspace, email=email)
+    if contact is not None:
+        others = others.exclude(pk=contact.pk)
+    if others.exists():
         raise field_error(
             "email", _("%(email)s is already in your contacts.") % {"email": email}, "duplicate"
         )
@@ -483,5 +482,6 @@ def _give_paid_packages(membership: Membership, user: User) -> None:
         buyer_email__iexact=user.email,
     )
     for order in paid.select_related("package"):
+        assert order.package is not None  # a package order always names its package
         do_give_package(order.package, membership, actor=user, source=HoldingSource.PURCHASE)
         Order.objects.filter(pk=order.pk).update(client=membership)
