@@ -54,7 +54,9 @@ def _body_field(label: Any) -> forms.CharField:
 
 class ReplyForm(forms.Form):
     body = _body_field(_("Your message"))
-    files = _files_field()
+    # Named "files" like the input; Django moves declared fields off the class, so the
+    # form's own ``files`` (the uploads) is untouched.
+    files = _files_field()  # type: ignore[assignment]
 
     def __init__(self, *args: Any, max_mb: int | None = None, types: str = "", **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -136,6 +138,6 @@ class InboxFilterForm(forms.Form):
         if coaches is None:
             del self.fields["coach"]
         else:
-            self.fields["coach"].choices = [("", _("All coaches"))] + [
-                (str(c.pk), str(c.user)) for c in coaches
-            ]
+            coach = self.fields["coach"]
+            assert isinstance(coach, forms.TypedChoiceField)
+            coach.choices = [("", _("All coaches"))] + [(str(c.pk), str(c.user)) for c in coaches]

@@ -229,7 +229,9 @@ def _replied_fragment(
     that arrived while this one was being written is not skipped, and the new last id."""
     member = request.membership  # type: ignore[attr-defined]
     staff = may_see_staff_notes(member, conversation)
-    after = _int(request.POST.get("after"), default=message.pk - 1)
+    after = _int(request.POST.get("after"))
+    if after is None:
+        after = message.pk - 1
     messages = list(conversation_messages(conversation, after=after, with_audits=staff))
     return render(
         request,
@@ -250,11 +252,11 @@ def _replied_fragment(
     )
 
 
-def _int(value: Any, *, default: int | None = None) -> int | None:
+def _int(value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        return default
+        return None
 
 
 def poll_fragment(portal: str) -> View:
@@ -341,7 +343,7 @@ def _on_recipient(error: ValidationError) -> ValidationError:
 
 def _start(member: Membership, form: NewMessageForm) -> Conversation:
     kind, target = form.chosen()
-    if kind == "cohort":
+    if kind == "cohort" and target is not None:
         cohort = Cohort.objects.filter(workspace=member.workspace, pk=target).first()
         if cohort is None:
             raise field_error(
@@ -435,7 +437,7 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
         found.file.open("rb"), as_attachment=True, filename=found.name, content_type=content_type
     )
     response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return response  # type: ignore[return-value]  # a streaming response
 
 
 # Lists: the client's conversations and the inboxes -----------------------------------------

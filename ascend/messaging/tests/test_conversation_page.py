@@ -181,3 +181,21 @@ def test_the_team_inbox_is_in_the_navigation_of_admins_and_auditors_once(cast):
                        ("operator", False)]:  # fmt: skip
         nav = _nav(cast.client_for(getattr(cast.alpha, key)).get("/team/").content.decode())
         assert nav.count('href="/team/inbox/"') == (1 if shown else 0), key
+
+
+def test_the_clients_list_query_count_is_flat_as_conversations_grow(cast, cohort):
+    from ascend.testing import assert_flat_queries
+
+    from .pages_world import bulk_conversations
+
+    alpha = cast.alpha
+    coach, client = alpha.coach.membership, alpha.client.membership
+    bulk_conversations(coach, client, 50)
+    http = cast.client_for(alpha.client)
+
+    def listing():
+        response = http.get("/me/messages/")
+        assert response.content.count(b'<td><a href="/me/messages/') == 50
+
+    count = assert_flat_queries(listing, lambda: bulk_conversations(coach, client, 450, start=50))
+    assert count == 8, count
