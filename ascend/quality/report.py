@@ -77,7 +77,7 @@ class Report:
                     "borderColor": colour,
                     "backgroundColor": colour,
                     "spanGaps": True,
-                    "tension": 0.2,
+                    "tension": 0,
                 }
             )
         return {
