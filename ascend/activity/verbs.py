@@ -67,3 +67,8 @@ class Verb(models.TextChoices):
     ORDER_STARTED = "order.started", _("Order started")
     ORDER_PAID = "order.paid", _("Order paid")
     ORDER_CANCELLED = "order.cancelled", _("Order cancelled")
+    SESSION_REQUESTED = "session.requested", _("Session requested")
+    SESSION_ACCEPTED = "session.accepted", _("Session accepted")
+    SESSION_PROPOSED = "session.proposed", _("Another session time proposed")
+    SESSION_DECLINED = "session.declined", _("Session request declined")
+    SESSION_CANCELLED = "session.cancelled", _("Session cancelled")

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "ascend.messaging",
     "ascend.quality",
     "ascend.crm",
+    "ascend.scheduling",
 ]
 
 MIDDLEWARE = [

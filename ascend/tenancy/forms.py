@@ -63,6 +63,7 @@ class WorkspaceSettingsForm(forms.ModelForm):
             "attachment_types",
             "unread_email_minutes",
             "audit_sample_per_week",
+            "session_cancel_cutoff_hours",
         ]
         help_texts = {
             "custom_domain": _(

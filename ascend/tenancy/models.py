@@ -102,6 +102,13 @@ class Workspace(models.Model):
         default=5,
         validators=[MaxValueValidator(100)],
     )
+    # Sessions (issue #5): cancelling an accepted session this long before it starts gives
+    # its package credit back; later, the session counts as used.
+    session_cancel_cutoff_hours = models.PositiveSmallIntegerField(
+        _("free cancellation until (hours before a session)"),
+        default=24,
+        validators=[MaxValueValidator(720)],
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

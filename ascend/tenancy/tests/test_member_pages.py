@@ -126,6 +126,7 @@ def test_the_team_page_runs_the_same_queries_however_many_members(cast):
 MESSAGING = {
     "response_target_hours": 24, "response_goal_hours": 9, "attachment_max_mb": 10,
     "attachment_types": "pdf,png", "unread_email_minutes": 30, "audit_sample_per_week": 5,
+    "session_cancel_cutoff_hours": 24,
 }  # fmt: skip
 
 
