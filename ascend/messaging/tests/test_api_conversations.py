@@ -341,15 +341,18 @@ def _grow_coach_conversations(cast, world, start: int, n: int) -> None:  # type:
 def test_the_staff_list_runs_the_same_queries_however_many_conversations(cast, world, who):
     client = client_of(cast, who)
     counter = iter(range(100, 1000, 10))
+    # Signing in takes four (workspace, session, user, membership); then the
+    # conversations, and every seat with its person.
     count = assert_flat_queries(
         lambda: client.get("/api/v1/conversations"),
         lambda: _grow_coach_conversations(cast, world, next(counter), 6),
     )
-    assert count <= 8, count
-    assert_flat_queries(
+    assert count == 6, count
+    count = assert_flat_queries(
         lambda: client.get("/api/v1/conversations?waiting=true"),
         lambda: _grow_coach_conversations(cast, world, next(counter), 6),
     )
+    assert count == 6, count
 
 
 def test_a_clients_list_runs_the_same_queries_however_many_conversations(cast, world):
@@ -368,4 +371,4 @@ def test_a_clients_list_runs_the_same_queries_however_many_conversations(cast, w
 
     client = client_of(cast, "client")
     count = assert_flat_queries(lambda: client.get("/api/v1/conversations"), grow)
-    assert count <= 10, count
+    assert count == 8, count  # the staff's six, the client's peers and their cohorts
