@@ -56,13 +56,6 @@ def follow_up(audit: Audit, now: datetime | None = None) -> FollowUp:
     return FollowUp("pending", _("24 h not yet passed"))
 
 
-def percent(share: float | None) -> str:
-    """A share of 0..1 as a whole percent ("87 %"); blank when there is no figure."""
-    if share is None:
-        return ""
-    return _("%(n)d %%") % {"n": round(100 * share)}
-
-
 # Months -------------------------------------------------------------------------------------
 
 
