@@ -81,8 +81,9 @@ class Contact(models.Model):
     source = models.CharField(max_length=16, choices=ContactSource.choices)
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Empty when the system added it (an import's task, a purchase).
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     objects = ScopedManager(workspace="workspace")
@@ -250,3 +251,55 @@ class ClientNote(models.Model):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Waiting for confirmation")
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+
+
+class ImportJob(models.Model):
+    """A CSV file of contacts, parsed and checked, waiting to be confirmed or being imported.
+
+    ``rows`` holds every parsed row with its error codes (see ``crm.imports``);
+    confirming creates the valid rows only, in chunks, counting them in
+    ``processed`` so a task run twice, or cut off halfway, carries on where it was.
+    """
+
+    workspace = models.ForeignKey("tenancy.Workspace", on_delete=models.CASCADE)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    # A coach's own import: every row becomes their contact (the coach column is ignored).
+    coach = models.ForeignKey(
+        "tenancy.Membership", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    rows = models.JSONField(default=list)
+    total_rows = models.PositiveIntegerField(default=0)
+    valid_rows = models.PositiveIntegerField(default=0)
+    processed = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    skipped_count = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ScopedManager(workspace="workspace")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.file_name or f"import {self.pk}"
+
+    @property
+    def percent(self) -> int:
+        if not self.valid_rows:
+            return 100
+        return min(100, round(100 * self.processed / self.valid_rows))
