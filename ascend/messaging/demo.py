@@ -4,6 +4,7 @@ only the audits' dates are moved back, as no one can audit in the past."""
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -27,6 +28,7 @@ from .actions import (
 from .models import Conversation, Message
 
 D = "@demo.ascend.test"
+SEED = 20261127
 
 
 @dataclass(frozen=True)
@@ -146,6 +148,96 @@ AUDITS = [
 ]
 
 
+# Five months of earlier questions and answers, so response times and quality have a history.
+HISTORY_DAYS = 150
+QUESTIONS = [
+    "How many rest days should I take this week?",
+    "Is it fine to train in the evening?",
+    "I felt dizzy after the session. Should I worry?",
+    "Can I swap tomorrow's habit for something else?",
+    "What should I eat before a morning workout?",
+    "I missed two days. Do I start the week again?",
+    "Any tips for sleeping better?",
+    "Is soreness after three days normal?",
+]
+ANSWERS = [
+    "Two rest days is right for this phase. Keep them apart.",
+    "Evening is fine: just leave two hours before bed.",
+    "Sit down, drink water, and tell me if it happens again. Let's go lighter next time.",
+    "Yes, swap it. A short walk counts.",
+    "Something light: a banana or toast, 30 to 60 minutes before.",
+    "No need: pick up where you are today.",
+    "Same bedtime every day, and no screens for the last half hour.",
+    "It can be. If it's sharp pain rather than soreness, we pause that exercise.",
+]
+# How long each coach usually takes to answer, in hours (low, high).
+PACE = {"coach1": (1.0, 10.0), "coach2": (3.0, 30.0)}
+
+
+def _history(
+    conversation: Conversation,
+    client: Membership,
+    coach: Membership,
+    coach_key: str,
+    until: timedelta,
+    now: datetime,
+    rng: random.Random,
+) -> list[Message]:
+    """Questions every week or so from HISTORY_DAYS ago until ``until`` ago, each answered."""
+    low, high = PACE.get(coach_key, (2.0, 12.0))
+    replies = []
+    day = float(HISTORY_DAYS)
+    while day > until.days + 3:
+        asked = now - timedelta(days=day, hours=rng.uniform(0, 8))
+        n = rng.randrange(len(QUESTIONS))
+        conversation.refresh_from_db()
+        do_send_message(conversation, author=client, body=QUESTIONS[n], sent_at=asked)
+        answered = asked + timedelta(hours=rng.uniform(low, high))
+        conversation.refresh_from_db()
+        replies.append(
+            do_send_message(conversation, author=coach, body=ANSWERS[n], sent_at=answered)
+        )
+        day -= rng.uniform(5, 11)
+    return replies
+
+
+def _past_audits(replies: list[Message], auditor: Membership, rng: random.Random) -> None:
+    """About one earlier reply in four audited; the slower coach gets more suggestions."""
+    for reply in replies:
+        if rng.random() > 0.25:
+            continue
+        roll = rng.random()
+        grade = (
+            Grade.OUTSTANDING
+            if roll < 0.5
+            else Grade.SUGGESTION
+            if roll < 0.8
+            else Grade.NEEDS_IMPROVEMENT
+        )
+        audited_at = reply.created_at + timedelta(hours=rng.uniform(6, 30))
+        Audit.objects.create(
+            workspace=reply.workspace,
+            message=reply,
+            conversation=reply.conversation,
+            coach=reply.author,
+            auditor=auditor,
+            grade=grade,
+            feedback=PAST_FEEDBACK[grade],
+            created_at=audited_at,
+            acknowledged_at=audited_at + timedelta(hours=2),
+            followed_up_at=audited_at + timedelta(hours=4)
+            if grade == Grade.NEEDS_IMPROVEMENT
+            else None,
+        )
+
+
+PAST_FEEDBACK = {
+    Grade.OUTSTANDING: "Warm and precise. Exactly what the client needed.",
+    Grade.SUGGESTION: "Good answer; add a link to the guide so they can read more.",
+    Grade.NEEDS_IMPROVEMENT: "This misses the question asked. Write back with a clear plan.",
+}
+
+
 def demo_loaded(workspace: Workspace) -> bool:
     return Conversation.objects.filter(workspace=workspace).exists()
 
@@ -174,6 +266,8 @@ def load_demo_messages(workspace: Workspace) -> bool:
             peer_messaging_enabled=True
         )
         replies: dict[tuple[str, str], list[Message]] = {}
+        rng = random.Random(SEED)
+        earlier: list[Message] = []
         for (client, coach), lines in THREADS.items():
             coach_member = members.get(coach) or coaches_of_client(members[client]).first()
             if coach_member is None:
@@ -182,6 +276,10 @@ def load_demo_messages(workspace: Workspace) -> bool:
             starter = people[lines[0].who]
             other = people["coach" if lines[0].who == "client" else "client"]
             conversation = do_start_conversation(starter, recipient=other)
+            coach_key = coach_member.user.email.split("@")[0]
+            earlier += _history(
+                conversation, people["client"], coach_member, coach_key, lines[0].ago, now, rng
+            )
             replies[(client, coach)] = [
                 _say(conversation, people[line.who], line, now) for line in lines
             ]
@@ -198,6 +296,7 @@ def load_demo_messages(workspace: Workspace) -> bool:
         for line in GROUP:
             _say(group, members[line.who], line, now)
         auditor = members["auditor"]
+        _past_audits(earlier, auditor, rng)
         for thread, index, grade, feedback, acknowledged in AUDITS:
             message = replies[thread][index]
             audit = do_audit_message(message, auditor=auditor, grade=grade, feedback=feedback)
