@@ -150,7 +150,9 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         return redirect("crm:onboarding")
     form = None
     if step != OnboardingStep.DONE:
-        form = ONBOARDING_FORMS[step](request.POST or None, initial=_initial(profile, step))
+        form = ONBOARDING_FORMS[step](
+            request.POST if request.method == "POST" else None, initial=_initial(profile, step)
+        )
         if request.method == "POST" and form.is_valid():
             try:
                 do_save_onboarding_step(profile, step, actor=request.user, **form.cleaned_data)

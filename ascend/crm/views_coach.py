@@ -21,7 +21,10 @@ from .models import CoachGreeting
 def greeting(request: HttpRequest) -> HttpResponse:
     coach = request.membership  # type: ignore[attr-defined]
     current = CoachGreeting.objects.filter(coach=coach).first()
-    form = GreetingForm(request.POST or None, initial={"text": current.text if current else ""})
+    form = GreetingForm(
+        request.POST if request.method == "POST" else None,
+        initial={"text": current.text if current else ""},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = do_save_greeting(coach, actor=request.user, text=form.cleaned_data["text"])

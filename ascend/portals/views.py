@@ -71,10 +71,14 @@ def coach(request: HttpRequest) -> HttpResponse:
 @capability_required(Cap.PORTAL_CLIENT)
 def client(request: HttpRequest) -> HttpResponse:
     from ascend.billing.views_packages import client_holdings
+    from ascend.crm.views_client import dashboard_cards, onboarding_pending
     from ascend.programs.actions import workspace_today
     from ascend.programs.views_client import enrollment_cards
     from ascend.ranks.views_client import rank_cards
 
+    if onboarding_pending(request.membership):
+        return redirect("crm:onboarding")
+    today = workspace_today(request.workspace)
     active, _ended = enrollment_cards(request.membership)
     return render(
         request,
@@ -87,7 +91,9 @@ def client(request: HttpRequest) -> HttpResponse:
             if request.workspace.ranks_enabled
             else None,
             "holdings": client_holdings(request.membership),
-            "today": workspace_today(request.workspace),
+            "today": today,
+            # The coach's greeting, messages, tasks and shared notes (crm).
+            **dashboard_cards(request.membership, today),
         },
     )
 

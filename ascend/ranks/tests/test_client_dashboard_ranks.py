@@ -80,8 +80,9 @@ def test_with_ranks_off_the_dashboard_runs_no_extra_query(cast, ladder):
     ws.save()
     client = cast.client_for(cast.alpha.client)
     client.get("/me/")
-    # The shell's 5, the enrolments (none here, so nothing more of programs), events.
-    with assert_num_queries(7):
+    # The shell's 5, the enrolments (none here, so nothing more of programs), packages,
+    # the crm cards (onboarding check, coach and greeting, tasks, shared notes), events.
+    with assert_num_queries(12):
         client.get("/me/")
 
 
@@ -90,8 +91,8 @@ def test_with_ranks_on_the_dashboard_adds_two_queries_flat_as_ranks_grow(cast, l
     client = cast.client_for(cast.alpha.client)
     me = cast.alpha.client.membership
     client.get("/me/")
-    # The 7 above, and the current holdings (visits counted, eligibility joined), ladders.
-    with assert_num_queries(9):
+    # The 12 above, and the current holdings (visits counted, eligibility joined), ladders.
+    with assert_num_queries(14):
         client.get("/me/")
 
     def grow() -> None:
