@@ -16,6 +16,8 @@ urlpatterns = [
     path("team/email/", include("ascend.notifications.urls")),
     path("team/memberships/", include("ascend.billing.urls")),
     path("team/packages/", include("ascend.billing.urls_packages")),
+    path("team/orders/", include("ascend.billing.urls_orders")),
+    path("", include("ascend.billing.urls_checkout")),
     path("", include("ascend.scheduling.urls")),
     path("notices/", notice_views.notices, name="notices"),
     path("notices/read/", notice_views.read_all, name="notices_read"),

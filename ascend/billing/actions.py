@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from ascend.programs.queries import open_cohorts_with_room
 from ascend.tenancy.models import Membership
 
 from .models import MembershipPlan, Subscription
+from .packages import CURRENCY
 
 
 def taking_clients(cohorts: Iterable[Cohort]) -> list[Cohort]:
@@ -154,10 +156,21 @@ def do_save_plan(
     description: str = "",
     programs=(),
     is_active: bool = True,
+    price: Decimal | None = None,
+    currency: str = "",
 ) -> MembershipPlan:
-    """Create or change a membership and the programs it opens."""
+    """Create or change a membership, its price and the programs it opens.
+
+    The price is 0 or more (empty: 0) in a three-letter currency code (empty: USD).
+    """
     plan = plan or MembershipPlan(workspace=workspace)
     plan.name, plan.description, plan.is_active = name, description, is_active
+    plan.price = Decimal(0) if price is None else Decimal(price)
+    plan.currency = (currency or "USD").strip().upper()
+    if not CURRENCY.match(plan.currency):
+        raise field_error("currency", _("Use a three-letter currency code, e.g. USD."), "currency")
+    if plan.price < 0:
+        raise field_error("price", _("The price can't be negative."), "price_negative")
     plan.full_clean()
     plan.save()
     chosen = list(programs)

@@ -20,6 +20,22 @@ class PlanForm(forms.Form):
         help_text=_("Subscribing enrols the client in a cohort of each of these programs."),
         error_messages={"required": _("Choose at least one program.")},
     )
+    price = forms.DecimalField(
+        label=_("Price"),
+        required=False,
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        initial=0,
+        help_text=_("What a client pays at checkout; 0 or empty: free."),
+    )
+    currency = forms.CharField(
+        label=_("Currency"),
+        max_length=3,
+        required=False,
+        initial="USD",
+        help_text=_("A code like USD, EUR, BRL."),
+    )
     is_active = forms.BooleanField(label=_("On sale"), required=False, initial=True)
 
     def __init__(self, *args, programs, **kwargs):  # type: ignore[no-untyped-def]
@@ -78,3 +94,37 @@ class GivePackageForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["client"].queryset = clients
         self.fields["client"].label_from_instance = lambda m: f"{m.user} · {m.user.email}"
+
+
+def _provider_choices(providers) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    return [(key, str(provider.label)) for key, provider in providers.items()]
+
+
+class PayWithForm(forms.Form):
+    """The way to pay: one of the providers this installation offers."""
+
+    provider = forms.ChoiceField(
+        label=_("How to pay"),
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose how to pay.")},
+    )
+
+    def __init__(self, *args, providers, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        choices = _provider_choices(providers)
+        self.fields["provider"].choices = choices
+        if choices and "provider" not in self.initial:
+            self.initial["provider"] = choices[0][0]
+
+
+class CheckoutForm(PayWithForm):
+    """A package bought through its payment link: who buys, and how they pay."""
+
+    buyer_name = forms.CharField(label=_("Your name"), max_length=150)
+    buyer_email = forms.EmailField(
+        label=_("Your email"),
+        help_text=_("Your receipt and your invitation are sent here."),
+        error_messages={"invalid": _("Write a valid email address, like name@example.com.")},
+    )
+
+    field_order = ["buyer_name", "buyer_email", "provider"]

@@ -20,12 +20,18 @@ class MembershipPlan(models.Model):
         "programs.Program", related_name="plans", verbose_name=_("programs")
     )
     is_active = models.BooleanField(_("on sale"), default=True)
+    # What a client pays for it at checkout (0: free, the order still records it).
+    price = models.DecimalField(_("price"), max_digits=10, decimal_places=2, default=0)
+    currency = models.CharField(_("currency"), max_length=3, default="USD")
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(workspace="workspace")
 
     class Meta:
         ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(price__gte=0), name="plan_price_not_negative"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -35,7 +35,7 @@ from .models import (
     Package,
     WebhookEvent,
 )
-from .providers import BadWebhook, get_provider
+from .providers import BadWebhook, Checkout, CheckoutFailed, get_provider
 
 log = logging.getLogger("ascend.payments")
 
@@ -102,12 +102,30 @@ def do_start_membership_order(plan: MembershipPlan, *, client: Membership, provi
         buyer_name=str(client.user),
         buyer_email=client.user.email,
         client=client,
-        amount=Decimal(0),
-        currency="USD",
+        amount=Decimal(plan.price),
+        currency=plan.currency,
         provider=provider,
     )
     record_event(plan.workspace, Verb.ORDER_STARTED, actor=client.user, target=order)
     return order
+
+
+def do_open_checkout(order: Order, *, success_url: str, cancel_url: str) -> Checkout:
+    """Ask the order's provider for a checkout and keep its reference on the order.
+
+    Called after the order is committed: the provider is asked over the network,
+    never inside a transaction. Raises ``CheckoutFailed`` (the order stays waiting).
+    """
+    provider = get_provider(order.provider)
+    if provider is None:
+        raise CheckoutFailed(f"provider {order.provider} is not available")
+    checkout = provider.start_checkout(order, success_url=success_url, cancel_url=cancel_url)
+    if checkout.provider_ref:
+        Order.objects.filter(pk=order.pk, provider_ref="").update(
+            provider_ref=checkout.provider_ref
+        )
+        order.provider_ref = order.provider_ref or checkout.provider_ref
+    return checkout
 
 
 def complete_order(order: Order, *, actor: Any = None) -> bool:

@@ -66,13 +66,15 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 
 def _plan_form_page(request: HttpRequest, plan: MembershipPlan | None) -> HttpResponse:
-    initial: dict[str, Any] = {"is_active": True}
+    initial: dict[str, Any] = {"is_active": True, "price": 0, "currency": "USD"}
     if plan is not None:
         initial = {
             "name": plan.name,
             "description": plan.description,
             "programs": list(plan.programs.all()),
             "is_active": plan.is_active,
+            "price": plan.price,
+            "currency": plan.currency,
         }
     form = PlanForm(
         request.POST or None, initial=initial, programs=program_queries.programs(request.workspace)

@@ -9,16 +9,20 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ascend.lib.forms import apply_validation_error
+from ascend.lib.urls import workspace_url
 from ascend.tenancy.access import capability_required
 from ascend.tenancy.capabilities import Cap
 from ascend.tenancy.models import Membership
 
 from .forms import GivePackageForm, PackageForm
-from .models import Package, PackageHolding
+from .models import Order, Package, PackageHolding
 from .packages import do_give_package, do_save_package
+
+RECENT_ORDERS = 20
 
 
 def access_package(member: Membership, package_id: int) -> Package:
@@ -39,6 +43,17 @@ def _members(workspace: Any, **roles: bool):  # type: ignore[no-untyped-def]
         .select_related("user")
         .order_by("user__full_name", "user__email")
     )
+
+
+def _sales(request: HttpRequest, package: Package) -> dict[str, Any]:
+    """The package's payment link (absolute, to share) and its latest orders."""
+    path = reverse("checkout:package", args=[package.payment_token])
+    orders = (
+        Order.objects.filter(package=package)
+        .select_related("client__user")
+        .order_by("-created_at", "-id")[:RECENT_ORDERS]
+    )
+    return {"payment_url": workspace_url(package.workspace, path, request), "orders": orders}
 
 
 @capability_required(Cap.PROGRAMS_MANAGE)
@@ -76,6 +91,7 @@ def _package_page(request: HttpRequest, package: Package | None) -> HttpResponse
             .select_related("client__user")
             .order_by("-created_at")
         )
+        context.update(_sales(request, package))
     return render(request, "billing/package_form.html", context, status=422 if form.errors else 200)
 
 
@@ -125,7 +141,13 @@ def package_give(request: HttpRequest, package_id: int) -> HttpResponse:
     return render(
         request,
         "billing/package_form.html",
-        {"form": page_form, "package": package, "give_form": form, "holdings": holdings},
+        {
+            "form": page_form,
+            "package": package,
+            "give_form": form,
+            "holdings": holdings,
+            **_sales(request, package),
+        },
         status=422,
     )
 

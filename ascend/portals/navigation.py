@@ -64,6 +64,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("team", _("Clients"), "programs:team_clients", Cap.CLIENTS_VIEW_ALL),
     NavItem("team", _("Memberships"), "billing:plans", Cap.PROGRAMS_MANAGE),
     NavItem("team", _("Packages"), "packages:list", Cap.PROGRAMS_MANAGE),
+    NavItem("team", _("Orders"), "orders:list", Cap.PROGRAMS_MANAGE),
     NavItem("team", _("Progress"), "programs:team_progress", Cap.CLIENTS_VIEW_ALL),
     NavItem("team", lambda ws: ws.rank_word, "ranks:team_categories", Cap.RANKS_MANAGE, _ranks_on),
     NavItem("team", _rank_report_label, "ranks:team_report", Cap.RANKS_MANAGE, _ranks_on),
@@ -88,6 +89,7 @@ NAVIGATION: list[NavItem] = [
     NavItem("client", _("Dashboard"), "portals:client", Cap.PORTAL_CLIENT),
     NavItem("client", _("Programs"), "programs:client_enrollments", Cap.PORTAL_CLIENT),
     NavItem("client", _("Sessions"), "scheduling:client_sessions", Cap.PORTAL_CLIENT),
+    NavItem("client", _("Memberships"), "checkout:memberships", Cap.PORTAL_CLIENT),
     NavItem(
         "client", _("Messages"), "messaging:client_list", Cap.PORTAL_CLIENT, badge="unread_messages"
     ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from .base import BadWebhook, Checkout, PaymentProvider, WebhookPayment
+from .base import BadWebhook, Checkout, CheckoutFailed, PaymentProvider, WebhookPayment
 from .manual import ManualProvider
 from .stripe import StripeProvider
 
@@ -26,6 +26,7 @@ def get_provider(key: str) -> PaymentProvider | None:
 __all__ = [
     "BadWebhook",
     "Checkout",
+    "CheckoutFailed",
     "PaymentProvider",
     "WebhookPayment",
     "available_providers",

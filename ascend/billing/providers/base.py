@@ -14,6 +14,10 @@ class BadWebhook(Exception):
     """The request is not a genuine event of the provider (bad or missing signature, bad body)."""
 
 
+class CheckoutFailed(Exception):
+    """The provider could not open a checkout (unreachable, refused); nothing was charged."""
+
+
 @dataclass(frozen=True)
 class Checkout:
     """Where to send the buyer to pay, and the provider's reference of that checkout."""
@@ -44,7 +48,8 @@ class PaymentProvider(Protocol):
     online: bool
 
     def start_checkout(self, order: Order, *, success_url: str, cancel_url: str) -> Checkout:
-        """Open a checkout for the order and say where to send the buyer."""
+        """Open a checkout for the order and say where to send the buyer; raises
+        ``CheckoutFailed`` when the provider can't."""
         ...
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookPayment:

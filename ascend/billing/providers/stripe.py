@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import stripe
 from django.utils.translation import gettext_lazy as _
 
-from .base import BadWebhook, Checkout, WebhookPayment
+from .base import BadWebhook, Checkout, CheckoutFailed, WebhookPayment
 
 if TYPE_CHECKING:
     from ascend.billing.models import Order
@@ -66,11 +66,14 @@ class StripeProvider:
         }
 
     def start_checkout(self, order: Order, *, success_url: str, cancel_url: str) -> Checkout:
-        session = stripe.checkout.Session.create(
-            api_key=self.secret_key,
-            idempotency_key=f"order-{order.token}",
-            **self.session_params(order, success_url=success_url, cancel_url=cancel_url),
-        )
+        try:
+            session = stripe.checkout.Session.create(
+                api_key=self.secret_key,
+                idempotency_key=f"order-{order.token}",
+                **self.session_params(order, success_url=success_url, cancel_url=cancel_url),
+            )
+        except stripe.StripeError as error:
+            raise CheckoutFailed(str(error)) from error
         return Checkout(redirect_url=session.url, provider_ref=session.id)
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookPayment:
@@ -79,20 +82,33 @@ class StripeProvider:
             event = stripe.Webhook.construct_event(body, signature, self.webhook_secret)
         except (stripe.SignatureVerificationError, ValueError) as error:
             raise BadWebhook(str(error)) from error
-        session = event["data"]["object"].to_dict()
+        except (KeyError, TypeError, AttributeError) as error:
+            raise BadWebhook(f"not a Stripe event: {error!r}") from error
+        try:
+            return self._read_event(event)
+        except (KeyError, TypeError, AttributeError, ValueError) as error:
+            # Signed but not an event's shape: refused like a bad signature, never a 500.
+            raise BadWebhook(f"not a Stripe event: {error!r}") from error
+
+    def _read_event(self, event: Any) -> WebhookPayment:
+        event_id, type_ = str(event["id"]), str(event["type"])
+        data = event["data"]["object"]
+        session = data.to_dict() if hasattr(data, "to_dict") else dict(data)
         metadata = session.get("metadata") or {}
         token = metadata.get("order_token") or session.get("client_reference_id") or ""
         state = ""
-        if event["type"] in PAID_EVENTS and session.get("payment_status") in {
+        if type_ in PAID_EVENTS and session.get("payment_status") in {
             "paid",
             "no_payment_required",
         }:
             state = "paid"
-        elif event["type"] in EXPIRED_EVENTS:
+        elif type_ in EXPIRED_EVENTS:
             state = "cancelled"
+        if not event_id:
+            raise KeyError("id")
         return WebhookPayment(
-            event_id=event["id"],
-            type=event["type"],
+            event_id=event_id,
+            type=type_,
             order_token=str(token),
             state=state,
             provider_ref=str(session.get("id") or ""),
