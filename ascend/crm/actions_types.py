@@ -31,6 +31,7 @@ def do_save_client_type(
 
     Rules: a name of 1–60 characters, not already on the list (ignoring case).
     """
+    client_types(workspace)  # a new workspace's defaults come first
     name = " ".join((name or "").split())
     if not name:
         raise field_error("name", _("Give the client type a name."), "name_required")
@@ -44,7 +45,6 @@ def do_save_client_type(
             "name", _("“%(name)s” is already on the list.") % {"name": name}, "duplicate"
         )
     if client_type is None:
-        client_types(workspace)  # a new workspace's defaults come first
         last = ClientType.objects.filter(workspace=workspace).aggregate(m=Max("position"))["m"]
         client_type = ClientType(workspace=workspace, position=(last or 0) + 1)
     old_name = client_type.name

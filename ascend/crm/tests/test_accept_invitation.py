@@ -110,8 +110,8 @@ def test_a_coach_of_the_workspace_cannot_accept_a_client_invitation(cast):
     # The contact was invited before they became a coach here.
     invite(cast.alpha, "nia@example.com")
     link = accept_link("nia@example.com")
-    from ascend.testing import make_person
     from ascend.tenancy.roles import Role
+    from ascend.testing import make_person
 
     nia = make_person(cast.alpha.workspace, {Role.COACH}, "nia@example.com")
     signed_in = cast.client_for(nia)

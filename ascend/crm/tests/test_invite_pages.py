@@ -18,9 +18,15 @@ pytestmark = pytest.mark.django_db
 
 
 def _form(cast, **fields):
-    return {"full_name": "Nia Client", "email": "nia@example.com",
-            "client_type": client_type(cast.alpha.workspace, "Client").pk,
-            "coach": cast.alpha.coach.membership.pk, "package": "", "message": "", **fields}  # fmt: skip
+    return {
+        "full_name": "Nia Client",
+        "email": "nia@example.com",
+        "client_type": client_type(cast.alpha.workspace, "Client").pk,
+        "coach": cast.alpha.coach.membership.pk,
+        "package": "",
+        "message": "",
+        **fields,
+    }
 
 
 def _nothing_created():
