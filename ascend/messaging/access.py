@@ -64,9 +64,7 @@ def clients_of_staff(member: Membership) -> QuerySet[Membership]:
     assigned = Contact.objects.filter(
         workspace=member.workspace, coach=member, member__isnull=False
     )
-    return clients.filter(
-        Q(pk__in=enrolled.values("client")) | Q(pk__in=assigned.values("member"))
-    )
+    return clients.filter(Q(pk__in=enrolled.values("client")) | Q(pk__in=assigned.values("member")))
 
 
 def peers_of_client(client: Membership) -> QuerySet[Membership]:
