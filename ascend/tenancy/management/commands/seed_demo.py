@@ -82,4 +82,8 @@ class Command(BaseCommand):
 
         if load_demo_messages(workspace):
             self.stdout.write("Added the demo conversations, staff notes and audits.")
+        from ascend.crm.demo import load_demo_crm
+
+        if load_demo_crm(workspace):
+            self.stdout.write("Added the demo contacts, invitations, greetings, tasks and notes.")
         return workspace, added_programs
