@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -225,6 +225,9 @@ def _contact_page(
     status: int = 200,
 ) -> HttpResponse:
     from ascend.billing.views_packages import client_holdings
+    from ascend.programs.actions import workspace_today
+
+    from .views_client import _with_phrase
 
     member = request.membership  # type: ignore[attr-defined]
     invitations = list(contact.invitations.select_related("coach__user", "package", "invited_by"))
@@ -242,9 +245,13 @@ def _contact_page(
         context["holdings"] = client_holdings(client)
         if may_coach_client(member, client):
             context["coaching"] = True
-            context["tasks"] = ClientTask.objects.filter(client=client).order_by(
-                "done_at", "due_on", "id"
-            )
+            today = workspace_today(request.workspace)  # type: ignore[attr-defined]
+            context["tasks"] = [
+                _with_phrase(task, today)
+                for task in ClientTask.objects.filter(client=client).order_by(
+                    F("done_at").desc(nulls_first=True), F("due_on").asc(nulls_last=True), "id"
+                )
+            ]
             context["notes"] = ClientNote.objects.filter(client=client).select_related(
                 "coach__user"
             )
