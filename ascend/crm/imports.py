@@ -152,7 +152,7 @@ def read_contacts_csv(
         raise field_error("file", _("This file can't be read as CSV."), "unreadable") from None
     if not rows:
         raise field_error("file", _("The file has a header but no contacts."), "no_rows")
-    taken = set()
+    taken: set[str] = set()
     for start in range(0, len(emails), 500):
         taken.update(
             Contact.objects.filter(

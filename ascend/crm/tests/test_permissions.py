@@ -49,18 +49,37 @@ def _pages(cast) -> dict[str, set[str]]:
     }
 
 
-def test_each_role_gets_each_page_or_is_refused(cast):
+@pytest.mark.parametrize("role", EVERYONE)
+def test_each_role_gets_each_page_or_is_refused(cast, role):
+    browser = cast.client_for(getattr(cast.alpha, role))
     for path, allowed in _pages(cast).items():
-        for role in EVERYONE:
-            response = cast.client_for(getattr(cast.alpha, role)).get(path)
-            if role in allowed:
-                # The onboarding sends a client without one on to the dashboard.
-                assert response.status_code in (200, 302), f"{role} on {path}"
-            elif path.startswith("/coach/contacts/") and role in COACHES:
-                # Another coach's contact or import: the same 404 as a missing one.
-                assert response.status_code == 404, f"{role} on {path}: {response.status_code}"
-            else:
-                assert response.status_code == 403, f"{role} on {path}: {response.status_code}"
+        response = browser.get(path)
+        if role in allowed:
+            # The onboarding sends a client without one on to the dashboard.
+            assert response.status_code in (200, 302), f"{role} on {path}"
+        elif path.startswith("/coach/contacts/") and role in COACHES:
+            # Another coach's contact or import: the same 404 as a missing one.
+            assert response.status_code == 404, f"{role} on {path}: {response.status_code}"
+        else:
+            assert response.status_code == 403, f"{role} on {path}: {response.status_code}"
+
+
+@pytest.mark.parametrize(
+    ("role", "shown", "hidden"),
+    [
+        ("owner", 'href="/team/crm/"', None),
+        ("admin", 'href="/team/crm/"', None),
+        ("auditor", None, 'href="/team/crm/"'),
+        ("coach", 'href="/coach/contacts/"', None),
+        ("head_coach", 'href="/coach/contacts/"', None),
+    ],
+)
+def test_the_navigation_offers_the_crm_to_admins_and_contacts_to_coaches(cast, role, shown, hidden):
+    home = cast.client_for(getattr(cast.alpha, role)).get("/", follow=True).content.decode()
+    if shown:
+        assert shown in home
+    if hidden:
+        assert hidden not in home
 
 
 def test_a_member_of_another_workspace_gets_404_everywhere(cast):
