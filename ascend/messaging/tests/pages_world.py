@@ -19,7 +19,7 @@ HX = {"HTTP_HX_REQUEST": "true"}
 
 def page_of(person: Person, conversation: Conversation) -> str:
     """The conversation's page in the person's portal."""
-    from ascend.messaging.urls_for import conversation_url
+    from ascend.messaging.links import conversation_url
 
     return conversation_url(person.membership, conversation)
 

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from ascend.messaging.models import Message
-from ascend.messaging.urls_for import conversation_url
+from ascend.messaging.links import conversation_url
 
 from .pages_world import page_of
 
