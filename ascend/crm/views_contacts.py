@@ -185,9 +185,18 @@ def contact_edit(request: HttpRequest, crm: CrmPortal, contact_id: int) -> HttpR
         "notes": contact.notes,
     }
     form = _contact_form(request, crm, initial=initial)
-    if contact.member_id:
-        # A client signs in with their email: it changes on their account, not here.
+    open_invitation = contact.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True
+    ).exists()
+    if contact.member_id or open_invitation:
+        # A client signs in with their email, and an invitation was sent to this one:
+        # it changes on their account, or after revoking the invitation.
         form.fields["email"].disabled = True
+        form.fields["email"].help_text = (
+            _("A client changes their email on their own account.")
+            if contact.member_id
+            else _("Revoke the open invitation to change the email.")
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

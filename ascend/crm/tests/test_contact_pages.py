@@ -149,3 +149,18 @@ def test_the_contact_page_of_a_client_shows_their_packages(cast):
                     actor=None)  # fmt: skip
     page = cast.client_for(cast.alpha.admin).get(f"/team/crm/{row.pk}/").content.decode()
     assert 'data-testid="holdings"' in page and "Spring pack" in page
+
+
+def test_the_email_of_an_invited_contact_stays_as_the_invitation_was_sent(cast):
+    invitation = invite(cast.alpha, "nia@example.com")
+    ws = cast.alpha.workspace
+    admin = cast.client_for(cast.alpha.admin)
+    page = admin.get(f"/team/crm/{invitation.contact_id}/edit/").content.decode()
+    assert "Revoke the open invitation to change the email." in page
+    admin.post(f"/team/crm/{invitation.contact_id}/edit/", {
+        "full_name": "Nia C.", "email": "other@example.com",
+        "client_type": client_type(ws, "Client").pk, "coach": cast.alpha.coach.membership.pk,
+    })  # fmt: skip
+    invitation.contact.refresh_from_db()
+    assert invitation.contact.email == "nia@example.com"
+    assert invitation.contact.full_name == "Nia C."
