@@ -42,6 +42,8 @@ class NavItem:
     # A count shown as a badge: the name of a context value counted on the membership
     # (e.g. "unread_messages", see tenancy.queries.active_membership).
     badge: str | None = None
+    # Other paths under which this item is the current one (e.g. an inbox's conversations).
+    also_under: tuple[str, ...] = ()
 
 
 def _ranks_on(workspace: Any) -> bool:
@@ -54,9 +56,22 @@ def _rank_report_label(workspace: Any) -> str:
 
 NAVIGATION: list[NavItem] = [
     NavItem("team", _("Dashboard"), "portals:team", Cap.PORTAL_TEAM),
-    NavItem("team", _("Inbox"), "messaging:team_inbox", Cap.INBOXES_ALL, badge="unread_messages"),
+    NavItem(
+        "team",
+        _("Inbox"),
+        "messaging:team_inbox",
+        Cap.INBOXES_ALL,
+        badge="unread_messages",
+        also_under=("/team/messages/",),
+    ),
     # Auditors read every coaching conversation there too (the same link, once).
-    NavItem("team", _("Inbox"), "messaging:team_inbox", Cap.MESSAGES_AUDIT),
+    NavItem(
+        "team",
+        _("Inbox"),
+        "messaging:team_inbox",
+        Cap.MESSAGES_AUDIT,
+        also_under=("/team/messages/",),
+    ),
     NavItem("team", _("Programs"), "programs:team_programs", Cap.PROGRAMS_MANAGE),
     NavItem("team", _("Cohorts"), "programs:team_cohorts", Cap.PROGRAMS_MANAGE),
     NavItem("team", _("Coaches"), "programs:team_coaches", Cap.PROGRAMS_MANAGE),
@@ -78,7 +93,12 @@ NAVIGATION: list[NavItem] = [
     NavItem("team", _("Settings"), "tenancy:settings", Cap.WORKSPACE_SETTINGS),
     NavItem("coach", _("Dashboard"), "portals:coach", Cap.PORTAL_COACH),
     NavItem(
-        "coach", _("Inbox"), "messaging:coach_inbox", Cap.PORTAL_COACH, badge="unread_messages"
+        "coach",
+        _("Inbox"),
+        "messaging:coach_inbox",
+        Cap.PORTAL_COACH,
+        badge="unread_messages",
+        also_under=("/coach/messages/",),
     ),
     NavItem("coach", _("My cohorts"), "programs:coach_cohorts", Cap.PORTAL_COACH),
     NavItem("coach", _("My clients"), "programs:coach_clients", Cap.PORTAL_COACH),
@@ -129,6 +149,7 @@ def nav_for(membership: Membership | None, portal: Portal | None, path: str) -> 
             if any(i["url"] == url for i in items):
                 continue  # the same page granted by a second capability
             current = path == url if url == portal.path_prefix else path.startswith(url)
+            current = current or any(path.startswith(p) for p in item.also_under)
             label = item.label(workspace) if callable(item.label) else item.label
             badge = getattr(membership, item.badge, 0) if item.badge else 0
             items.append({"label": label, "url": url, "current": current, "badge": badge})
