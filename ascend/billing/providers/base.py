@@ -6,6 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
+from django.utils.functional import Promise
+
 if TYPE_CHECKING:
     from ascend.billing.models import Order
 
@@ -43,7 +45,12 @@ class WebhookPayment:
 
 class PaymentProvider(Protocol):
     key: str
-    label: str
+
+    @property
+    def label(self) -> str | Promise:
+        """What buyers read when choosing how to pay (translated)."""
+        ...
+
     # Whether the buyer pays on the provider's page (else staff confirm the payment).
     online: bool
 

@@ -45,7 +45,7 @@ class StripeProvider:
 
     def session_params(self, order: Order, *, success_url: str, cancel_url: str) -> dict[str, Any]:
         """The Checkout Session we ask Stripe for: one line, the order's reference twice."""
-        name = order.package.name if order.package_id else str(order.plan)
+        name = order.package.name if order.package is not None else str(order.plan)
         return {
             "mode": "payment",
             "success_url": success_url,
@@ -74,6 +74,8 @@ class StripeProvider:
             )
         except stripe.StripeError as error:
             raise CheckoutFailed(str(error)) from error
+        if not session.url:
+            raise CheckoutFailed(f"Stripe gave no checkout URL for session {session.id}")
         return Checkout(redirect_url=session.url, provider_ref=session.id)
 
     def parse_webhook(self, body: bytes, headers: Mapping[str, str]) -> WebhookPayment:
