@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 from ascend.billing.api import router as billing_router
+from ascend.crm.api import router as crm_router
 from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
 from ascend.quality.api import router as quality_router
@@ -41,3 +42,4 @@ api.add_router("/", billing_router)
 api.add_router("/", ranks_router)
 api.add_router("/", messaging_router)
 api.add_router("/", quality_router)
+api.add_router("/", crm_router)

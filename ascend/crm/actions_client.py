@@ -220,8 +220,16 @@ def do_add_task(
 
 @transaction.atomic
 def do_tick_task(task: ClientTask, *, actor: Membership, done: bool) -> ClientTask:
-    """Tick (or untick) a task. Rules: only the client the task was given to ticks it."""
-    if actor.pk != task.client_id or not actor.is_active:
+    """Tick (or untick) a task.
+
+    Rules: only the client the task was given to ticks it; the client, or whoever may
+    coach them (``may_coach_client``), unticks it (a tick given by mistake).
+    """
+    if actor.pk == task.client_id:
+        allowed = actor.is_active
+    else:
+        allowed = not done and may_coach_client(actor, task.client)
+    if not allowed:
         raise ValidationError(_("Only the client ticks their own tasks."), code="not_your_task")
     task = ClientTask.objects.select_for_update().get(pk=task.pk)
     if done == (task.done_at is not None):

@@ -15,6 +15,7 @@ from django.test import Client
 from ascend.api.routers import router
 from ascend.api.urls import api
 from ascend.billing.api import router as billing_router
+from ascend.crm.api import router as crm_router
 from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
 from ascend.quality.api import router as quality_router
@@ -108,6 +109,20 @@ ENDPOINTS = {
     ("get", "/api/v1/audits"),
     ("post", "/api/v1/audits/{audit_id}/acknowledge"),
     ("get", "/api/v1/quality/coaches"),
+    ("get", "/api/v1/client-types"),
+    ("get", "/api/v1/contacts"),
+    ("post", "/api/v1/contacts"),
+    ("get", "/api/v1/contacts/{contact_id}"),
+    ("patch", "/api/v1/contacts/{contact_id}"),
+    ("get", "/api/v1/invitations"),
+    ("post", "/api/v1/invitations"),
+    ("post", "/api/v1/invitations/{invitation_id}/resend"),
+    ("post", "/api/v1/invitations/{invitation_id}/revoke"),
+    ("get", "/api/v1/clients/{client_id}/tasks"),
+    ("post", "/api/v1/clients/{client_id}/tasks"),
+    ("post", "/api/v1/tasks/{task_id}/done"),
+    ("get", "/api/v1/clients/{client_id}/notes"),
+    ("post", "/api/v1/clients/{client_id}/notes"),
 }
 ROUTERS = [
     router,
@@ -116,6 +131,7 @@ ROUTERS = [
     ranks_router,
     messaging_router,
     quality_router,
+    crm_router,
 ]
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
