@@ -11,6 +11,7 @@ from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
 from ascend.quality.api import router as quality_router
 from ascend.ranks.api import router as ranks_router
+from ascend.scheduling.api import router as scheduling_router
 
 from .auth import MemberSessionAuth, TokenAuth
 from .errors import install_error_handlers, json_error_urls
@@ -43,3 +44,4 @@ api.add_router("/", ranks_router)
 api.add_router("/", messaging_router)
 api.add_router("/", quality_router)
 api.add_router("/", crm_router)
+api.add_router("/", scheduling_router)

@@ -20,6 +20,7 @@ from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
 from ascend.quality.api import router as quality_router
 from ascend.ranks.api import router as ranks_router
+from ascend.scheduling.api import router as scheduling_router
 from ascend.testing import host_of
 
 pytestmark = pytest.mark.django_db
@@ -123,6 +124,14 @@ ENDPOINTS = {
     ("post", "/api/v1/tasks/{task_id}/done"),
     ("get", "/api/v1/clients/{client_id}/notes"),
     ("post", "/api/v1/clients/{client_id}/notes"),
+    ("get", "/api/v1/sessions"),
+    ("post", "/api/v1/sessions"),
+    ("get", "/api/v1/sessions/{session_id}"),
+    ("post", "/api/v1/sessions/{session_id}/accept"),
+    ("post", "/api/v1/sessions/{session_id}/propose"),
+    ("post", "/api/v1/sessions/{session_id}/decline"),
+    ("post", "/api/v1/sessions/{session_id}/accept-proposal"),
+    ("post", "/api/v1/sessions/{session_id}/cancel"),
 }
 ROUTERS = [
     router,
@@ -132,6 +141,7 @@ ROUTERS = [
     messaging_router,
     quality_router,
     crm_router,
+    scheduling_router,
 ]
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
