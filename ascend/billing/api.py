@@ -324,14 +324,14 @@ class GiveIn(Schema):
     )
 
 
-class NamedRef(Schema):
+class BoughtRef(Schema):
     id: int
     name: str
 
 
-class HoldingOut(Schema):
+class PackageHoldingOut(Schema):
     id: int
-    package: NamedRef
+    package: BoughtRef
     client: PersonRef
     kind: PackageKind
     sessions: int | None = Field(description="Null: unlimited until expiry.")
@@ -346,8 +346,8 @@ class OrderOut(Schema):
     id: int
     kind: OrderKind
     status: OrderStatus
-    package: NamedRef | None
-    plan: NamedRef | None
+    package: BoughtRef | None
+    plan: BoughtRef | None
     buyer_name: str
     buyer_email: str
     client: PersonRef | None = Field(description="The buyer's client membership, once known.")
@@ -518,7 +518,7 @@ def update_package(request: HttpRequest, package_id: int, payload: PackagePatch)
 
 @router.post(
     "/packages/{package_id}/give",
-    response={201: HoldingOut, **ERRORS},
+    response={201: PackageHoldingOut, **ERRORS},
     tags=["packages"],
     summary="Give a package to a client",
 )
@@ -556,7 +556,7 @@ def _may_read_holdings(member: Membership, client: Membership) -> bool:
 
 @router.get(
     "/clients/{client_id}/packages",
-    response={200: list[HoldingOut], **ERRORS},
+    response={200: list[PackageHoldingOut], **ERRORS},
     tags=["packages"],
     summary="A client's packages",
 )
