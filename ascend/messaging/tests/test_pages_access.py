@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from ascend.messaging.models import Message
 from ascend.messaging.links import conversation_url
+from ascend.messaging.models import Message
 
 from .pages_world import page_of
 
