@@ -29,8 +29,10 @@ lint: install
 check-migrations: install
 	DJANGO_SETTINGS_MODULE=ascend.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
 
+# Two workers (the suite's files shared between them); PYTEST_ARGS="-n 0" runs it in one.
+PYTEST_WORKERS ?= 2
 pytest: install
-	DJANGO_SETTINGS_MODULE=ascend.settings.test $(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=ascend.settings.test $(BIN)/pytest -n $(PYTEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test: lint check-migrations pytest
 
