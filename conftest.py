@@ -28,6 +28,16 @@ def cast(db) -> Cast:
 
 
 @pytest.fixture(autouse=True)
+def _celery_may_join_results():
+    """Eager tasks run in threads (the webhook concurrency test) can leave Celery's
+    process-wide "inside a task" flag set; every test starts with it cleared."""
+    from celery._state import _set_task_join_will_block
+
+    _set_task_join_will_block(False)
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     from django.core.cache import cache
 
