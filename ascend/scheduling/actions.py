@@ -63,6 +63,18 @@ def _lock(request: SessionRequest) -> SessionRequest:
     )
 
 
+def _coach_answering(
+    request: SessionRequest, coach: Membership, open_states: set[str]
+) -> SessionRequest:
+    """The request, locked, when ``coach`` is its coach and it is still in ``open_states``."""
+    request = _lock(request)
+    if request.coach_id != coach.pk:
+        raise field_error("session", _("Only the client's coach can answer."), "not_your_session")
+    if request.status not in open_states:
+        raise field_error("session", _("This request was already answered."), "already_answered")
+    return request
+
+
 @transaction.atomic
 def do_request_session(
     client: Membership,
@@ -117,11 +129,7 @@ def _take_credit(request: SessionRequest, actor: Any) -> None:
 @transaction.atomic
 def do_accept_session(request: SessionRequest, *, coach: Membership) -> SessionRequest:
     """The coach accepts the requested time: one credit is taken from the client's packages."""
-    request = _lock(request)
-    if request.coach_id != coach.pk:
-        raise field_error("session", _("Only the client's coach can answer."), "not_your_session")
-    if request.status != SessionStatus.REQUESTED:
-        raise field_error("session", _("This request was already answered."), "already_answered")
+    request = _coach_answering(request, coach, {SessionStatus.REQUESTED})
     _check_future(request.starts_at, "starts_at")
     _take_credit(request, coach.user)
     request.status = SessionStatus.ACCEPTED
@@ -143,11 +151,7 @@ def do_propose_time(
     request: SessionRequest, *, coach: Membership, starts_at: datetime
 ) -> SessionRequest:
     """The coach proposes another time; the client answers it."""
-    request = _lock(request)
-    if request.coach_id != coach.pk:
-        raise field_error("session", _("Only the client's coach can answer."), "not_your_session")
-    if request.status not in {SessionStatus.REQUESTED, SessionStatus.PROPOSED}:
-        raise field_error("session", _("This request was already answered."), "already_answered")
+    request = _coach_answering(request, coach, {SessionStatus.REQUESTED, SessionStatus.PROPOSED})
     _check_future(starts_at, "starts_at")
     request.status = SessionStatus.PROPOSED
     request.proposed_starts_at = starts_at
@@ -168,11 +172,7 @@ def do_decline_session(
     request: SessionRequest, *, coach: Membership, reason: str = ""
 ) -> SessionRequest:
     """The coach declines the request (with an optional reason for the client)."""
-    request = _lock(request)
-    if request.coach_id != coach.pk:
-        raise field_error("session", _("Only the client's coach can answer."), "not_your_session")
-    if request.status not in {SessionStatus.REQUESTED, SessionStatus.PROPOSED}:
-        raise field_error("session", _("This request was already answered."), "already_answered")
+    request = _coach_answering(request, coach, {SessionStatus.REQUESTED, SessionStatus.PROPOSED})
     request.status = SessionStatus.DECLINED
     request.decline_reason = (reason or "").strip()[:300]
     request.decided_at = timezone.now()
