@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from ascend.accounts.models import User
 from ascend.activity.actions import record_event
 from ascend.activity.verbs import Verb
+from ascend.crm.client_records import ensure_client_contact
 from ascend.lib.errors import field_error
 from ascend.tenancy.models import Membership, Workspace
 from ascend.tenancy.roles import Role
@@ -46,6 +47,7 @@ def do_add_client(workspace: Workspace, *, actor, full_name: str, email: str) ->
     membership.removed_at = None
     membership.team_leader = None
     membership.save()
+    ensure_client_contact(membership, actor=actor)
     record_event(
         workspace,
         Verb.CLIENT_ADDED,

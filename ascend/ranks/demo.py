@@ -24,6 +24,7 @@ from django.db import transaction
 from django_scopes import scope
 
 from ascend.accounts.models import User
+from ascend.crm.client_records import ensure_client_contact
 from ascend.tenancy.actions import do_update_workspace
 from ascend.tenancy.models import Membership, RankTerm, Workspace
 from ascend.tenancy.roles import Role
@@ -125,6 +126,7 @@ def _students(workspace: Workspace, password: str) -> dict[str, Membership]:
         if made:
             membership.set_roles({Role.CLIENT})
             membership.save()
+            ensure_client_contact(membership)
     return {
         m.user.email: m
         for m in Membership.objects.filter(workspace=workspace).select_related("user")

@@ -63,6 +63,11 @@ def do_change_roles(
         target.led_coaches.update(team_leader=None)
     target.full_clean(validate_unique=False)
     target.save()
+    if target.is_client:
+        # The CRM lists contacts: a member made a client gets their record there.
+        from ascend.crm.client_records import ensure_client_contact
+
+        ensure_client_contact(target, actor=actor_membership.user)
     record_event(
         target.workspace,
         Verb.MEMBER_ROLES_CHANGED,
