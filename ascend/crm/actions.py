@@ -225,7 +225,8 @@ def do_invite_client(
 
     Rules: a coach invites for themselves; an admin picks the coach and the coach
     is told by email. The person must not already be a member here, nor hold an
-    open invitation. The package is on the coach's list (``check_package_for_coach``);
+    open invitation; a coach can't invite another coach's contact (an admin can,
+    and the contact moves to the coach chosen). The package is on the coach's list (``check_package_for_coach``);
     giving it charges nothing. ``send=False`` keeps the invitation until a payment
     completes (``send_pending_invitation``). Nothing is half-created on a refusal.
     """
@@ -260,6 +261,14 @@ def do_invite_client(
             source=ContactSource.INVITATION,
         )
     else:
+        if contact.coach_id not in (None, coach.pk) and not can(actor, Cap.CLIENTS_VIEW_ALL):
+            # A coach can't take over a colleague's contact; an admin may reassign it.
+            raise field_error(
+                "email",
+                _("%(email)s is another coach's contact: ask an admin to invite them.")
+                % {"email": email},
+                "another_coachs_contact",
+            )
         if ClientInvitation.objects.filter(
             contact=contact, accepted_at__isnull=True, revoked_at__isnull=True
         ).exists():

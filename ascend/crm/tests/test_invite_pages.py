@@ -183,3 +183,18 @@ def test_a_coach_may_resend_only_their_own_contacts_invitations(cast):
     assert other.post(f"/coach/contacts/invitations/{invitation.pk}/revoke/").status_code == 404
     own = cast.client_for(cast.alpha.coach)
     assert own.post(f"/coach/contacts/invitations/{invitation.pk}/revoke/").status_code == 302
+
+
+def test_a_coach_cannot_take_over_another_coachs_contact_but_an_admin_can_move_it(cast):
+    from ascend.crm.actions import do_invite_client
+
+    ws = cast.alpha.workspace
+    theirs = contact(ws, "nia@example.com", coach=cast.alpha.other_coach.membership)
+    with pytest.raises(Exception) as refused:
+        invite(cast.alpha, "nia@example.com", by="coach")
+    assert refused.value.error_dict["email"][0].code == "another_coachs_contact"
+    assert not ClientInvitation.objects.exists()
+    do_invite_client(ws, actor=cast.alpha.admin.membership, full_name="Nia", email="nia@example.com",
+                     client_type=theirs.client_type, coach=cast.alpha.coach.membership)  # fmt: skip
+    theirs.refresh_from_db()
+    assert theirs.coach == cast.alpha.coach.membership
