@@ -6,12 +6,17 @@ from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI
 
 from ascend.billing.api import router as billing_router
+from ascend.courses.api_access import router as course_access_router
+from ascend.courses.api_comments import router as course_comments_router
+from ascend.courses.api_content import router as course_content_router
+from ascend.courses.api_learn import router as learn_router
 from ascend.crm.api import router as crm_router
 from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
 from ascend.quality.api import router as quality_router
 from ascend.ranks.api import router as ranks_router
 from ascend.scheduling.api import router as scheduling_router
+from ascend.support.api import router as support_router
 
 from .auth import MemberSessionAuth, TokenAuth
 from .errors import install_error_handlers, json_error_urls
@@ -45,3 +50,8 @@ api.add_router("/", messaging_router)
 api.add_router("/", quality_router)
 api.add_router("/", crm_router)
 api.add_router("/", scheduling_router)
+api.add_router("/", course_content_router)
+api.add_router("/", learn_router)
+api.add_router("/", course_access_router)
+api.add_router("/", course_comments_router)
+api.add_router("/", support_router)

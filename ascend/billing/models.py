@@ -210,6 +210,7 @@ class CreditUse(models.Model):
 class OrderKind(models.TextChoices):
     PACKAGE = "package", _("Package")
     MEMBERSHIP = "membership", _("Membership")
+    COURSE = "course", _("Course product")
 
 
 class OrderStatus(models.TextChoices):
@@ -219,7 +220,7 @@ class OrderStatus(models.TextChoices):
 
 
 class Order(models.Model):
-    """One purchase: a package (through its payment link) or a membership.
+    """One purchase: a package (through its payment link), a membership or a course product.
 
     Paying it is idempotent: only the change from pending to paid fulfils it, once.
     """
@@ -233,6 +234,9 @@ class Order(models.Model):
     )
     plan = models.ForeignKey(
         MembershipPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
+    )
+    product = models.ForeignKey(
+        "courses.Product", on_delete=models.PROTECT, null=True, blank=True, related_name="orders"
     )
     buyer_name = models.CharField(_("name"), max_length=150)
     buyer_email = models.EmailField(_("email"))
@@ -262,7 +266,8 @@ class Order(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=(Q(kind="package") & Q(package__isnull=False))
-                | (Q(kind="membership") & Q(plan__isnull=False)),
+                | (Q(kind="membership") & Q(plan__isnull=False))
+                | (Q(kind="course") & Q(product__isnull=False)),
                 name="order_names_what_it_buys",
             ),
             models.CheckConstraint(condition=Q(amount__gte=0), name="order_amount_not_negative"),

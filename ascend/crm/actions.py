@@ -226,9 +226,10 @@ def do_invite_client(
     Rules: a coach invites for themselves; an admin picks the coach and the coach
     is told by email. The person must not already be a member here, nor hold an
     open invitation; a coach can't invite another coach's contact (an admin can,
-    and the contact moves to the coach chosen). The package is on the coach's list (``check_package_for_coach``);
-    giving it charges nothing. ``send=False`` keeps the invitation until a payment
-    completes (``send_pending_invitation``). Nothing is half-created on a refusal.
+    and the contact moves to the coach chosen). The package is on the coach's list
+    (``check_package_for_coach``); giving it charges nothing. ``send=False`` keeps
+    the invitation until a payment completes (``send_pending_invitation``). Nothing
+    is half-created on a refusal.
     """
     if can(actor, Cap.CLIENTS_VIEW_ALL):
         if coach is None:

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "ascend.quality",
     "ascend.crm",
     "ascend.scheduling",
+    "ascend.courses",
+    "ascend.support",
 ]
 
 MIDDLEWARE = [

@@ -64,6 +64,8 @@ class Cap(StrEnum):
     COURSES_PROGRESS = "courses.progress"
     COURSES_REPORTS = "courses.reports"
     COURSES_COMMENTS = "courses.comments"
+    COURSES_SUPPORT = "courses.support"
+    COURSES_LEARN = "courses.learn"
     # Pay
     EARNINGS_ALL = "earnings.all"
     EARNINGS_OWN = "earnings.own"
@@ -103,6 +105,10 @@ CAPABILITIES: dict[Cap, frozenset[Role]] = {
     Cap.COURSES_PROGRESS: frozenset({OW, AD, SU}),
     Cap.COURSES_REPORTS: frozenset({OW, AD, SU, AT}),
     Cap.COURSES_COMMENTS: frozenset({OW, AD, SU, AT}),
+    # Attendants answer learners' support requests (seed 003), as do supervisors and admins.
+    Cap.COURSES_SUPPORT: frozenset({OW, AD, SU, AT}),
+    # Learners are the workspace's clients: their courses live in the client portal.
+    Cap.COURSES_LEARN: frozenset({CL}),
     Cap.EARNINGS_ALL: frozenset({OW, AD}),
     Cap.EARNINGS_OWN: frozenset({CO, HC}),
     Cap.API_TOKENS: frozenset({OW, AD, CO, HC, SU, AT, AU, OP, CL}),

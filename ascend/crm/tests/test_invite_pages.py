@@ -194,7 +194,8 @@ def test_a_coach_cannot_take_over_another_coachs_contact_but_an_admin_can_move_i
         invite(cast.alpha, "nia@example.com", by="coach")
     assert refused.value.error_dict["email"][0].code == "another_coachs_contact"
     assert not ClientInvitation.objects.exists()
-    do_invite_client(ws, actor=cast.alpha.admin.membership, full_name="Nia", email="nia@example.com",
-                     client_type=theirs.client_type, coach=cast.alpha.coach.membership)  # fmt: skip
+    do_invite_client(ws, actor=cast.alpha.admin.membership, full_name="Nia",
+                     email="nia@example.com", client_type=theirs.client_type,
+                     coach=cast.alpha.coach.membership)  # fmt: skip
     theirs.refresh_from_db()
     assert theirs.coach == cast.alpha.coach.membership

@@ -45,6 +45,8 @@ EXPECTED = {
     Cap.COURSES_PROGRESS:              "x  x  .  .  x  .  .  .  .",
     Cap.COURSES_REPORTS:               "x  x  .  .  x  x  .  .  .",
     Cap.COURSES_COMMENTS:              "x  x  .  .  x  x  .  .  .",
+    Cap.COURSES_SUPPORT:               "x  x  .  .  x  x  .  .  .",
+    Cap.COURSES_LEARN:                 ".  .  .  .  .  .  .  .  x",
     Cap.EARNINGS_ALL:                  "x  x  .  .  .  .  .  .  .",
     Cap.EARNINGS_OWN:                  ".  .  x  x  .  .  .  .  .",
     Cap.API_TOKENS:                    "x  x  x  x  x  x  x  x  x",
