@@ -22,7 +22,7 @@ def snapshot() -> tuple:
     )  # fmt: skip
 
 
-def test_the_demo_has_a_person_per_role_and_ten_clients_and_prints_the_logins():
+def test_the_demo_has_a_person_per_role_and_its_clients_and_prints_the_logins():
     out = StringIO()
     call_command("seed_demo", stdout=out)
     ws = Workspace.objects.get()
@@ -33,8 +33,11 @@ def test_the_demo_has_a_person_per_role_and_ten_clients_and_prints_the_logins():
     assert members.filter(is_head_coach=True).count() == 1
     assert members.filter(is_auditor=True).count() == 1
     assert members.filter(is_operator=True).count() == 1
-    # Five clients in the programs, five more karate students in the demo belts.
-    assert members.filter(is_client=True).count() == 10
+    assert members.filter(is_supervisor=True).count() == 1
+    assert members.filter(is_attendant=True).count() == 1
+    # Five clients in the programs, five more karate students in the demo belts, six more
+    # learners of the demo course.
+    assert members.filter(is_client=True).count() == 16
     assert "owner@demo.ascend.test" in out.getvalue() and "ascend-demo" in out.getvalue()
     assert User.objects.get(email="coach1@demo.ascend.test").check_password("ascend-demo")
 

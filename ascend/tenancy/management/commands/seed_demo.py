@@ -21,6 +21,8 @@ PEOPLE = [
     ("coach2@demo.ascend.test", "Chloe Coach", {Role.COACH}),
     ("auditor@demo.ascend.test", "Aisha Auditor", {Role.AUDITOR}),
     ("operator@demo.ascend.test", "Omar Operator", {Role.OPERATOR}),
+    ("supervisor@demo.ascend.test", "Sofía Supervisor", {Role.SUPERVISOR}),
+    ("attendant@demo.ascend.test", "André Attendant", {Role.ATTENDANT}),
     ("client1@demo.ascend.test", "Camila Client", {Role.CLIENT}),
     ("client2@demo.ascend.test", "Kenji Client", {Role.CLIENT}),
     ("client3@demo.ascend.test", "Lucía Client", {Role.CLIENT}),
@@ -86,4 +88,8 @@ class Command(BaseCommand):
 
         if load_demo_crm(workspace):
             self.stdout.write("Added the demo contacts, invitations, greetings, tasks and notes.")
+        from ascend.courses.demo import load_demo_courses
+
+        if load_demo_courses(workspace, password=DEMO_PASSWORD):
+            self.stdout.write("Added the demo course, its learners, comments and support requests.")
         return workspace, added_programs
