@@ -246,6 +246,24 @@ EMAIL_TEMPLATES: dict[str, EmailTemplateSpec] = {
             dict(_COMMON),
             dict(_COMMON_SAMPLE),
         ),
+        EmailTemplateSpec(
+            "course_access",
+            _("Access to a course (to the learner)"),
+            {
+                **_COMMON,
+                "products": _("The products the learner can open"),
+                "access_url": _("The link to the course portal (sets a password on first visit)"),
+                "expires_on": _("The last day of access; empty when it has no end"),
+                "has_password": _("Not empty when the learner already has a password"),
+            },
+            {
+                **_COMMON_SAMPLE,
+                "products": "Strength Foundations",
+                "access_url": "https://summit.example.com/access/MQ/sample/",
+                "expires_on": "4 December 2027",
+                "has_password": "",
+            },
+        ),
     ]
 }
 
