@@ -202,6 +202,24 @@ EMAIL_TEMPLATES: dict[str, EmailTemplateSpec] = {
             },
         ),
         EmailTemplateSpec(
+            "support_answered",
+            _("Support request answered (to the learner)"),
+            {
+                **_COMMON,
+                "staff_name": _("Who answered"),
+                "subject": _("The request's subject"),
+                "preview": _("The start of the answer"),
+                "thread_url": _("The link to the request's thread"),
+            },
+            {
+                **_COMMON_SAMPLE,
+                "staff_name": "Dana Kim",
+                "subject": "The video of lesson 3 doesn't play",
+                "preview": "Thanks for telling us! The video works again: reload the page.",
+                "thread_url": "https://summit.example.com/me/support/12/",
+            },
+        ),
+        EmailTemplateSpec(
             "client_invitation",
             _("Invitation to the client portal"),
             {
