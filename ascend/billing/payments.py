@@ -110,6 +110,44 @@ def do_start_membership_order(plan: MembershipPlan, *, client: Membership, provi
     return order
 
 
+@transaction.atomic
+def do_start_course_order(
+    product: Any, *, buyer_name: str, buyer_email: str, provider: str
+) -> Order:
+    """An order for a course product bought through its payment link (nothing is charged yet).
+
+    Paying it gives the buyer access (``courses.actions_access.do_give_access``).
+    """
+    from ascend.crm.actions import normalize_email
+
+    _provider_or_refuse(provider)
+    if not product.is_active:
+        raise field_error("product", _("This product is no longer on sale."), "product_inactive")
+    name, email = (buyer_name or "").strip(), normalize_email(buyer_email)
+    if not name:
+        raise field_error("buyer_name", _("Write your name."), "required")
+    order = Order(
+        workspace=product.workspace,
+        kind=OrderKind.COURSE,
+        product=product,
+        buyer_name=name,
+        buyer_email=email,
+        client=Membership.objects.filter(
+            workspace=product.workspace,
+            user__email__iexact=email,
+            removed_at__isnull=True,
+            is_client=True,
+        ).first(),
+        amount=Decimal(product.price),
+        currency=product.currency,
+        provider=provider,
+    )
+    order.full_clean()
+    order.save()
+    record_event(product.workspace, Verb.ORDER_STARTED, actor=None, target=order)
+    return order
+
+
 def do_open_checkout(order: Order, *, success_url: str, cancel_url: str) -> Checkout:
     """Ask the order's provider for a checkout and keep its reference on the order.
 
@@ -155,6 +193,8 @@ def _fulfil(order: Order) -> str:
         assert order.plan is not None and order.client is not None
         do_subscribe(order.plan, order.client, actor=None)
         return "subscribed"
+    if order.kind == OrderKind.COURSE:
+        return _fulfil_course(order)
     assert order.package is not None
     client = (
         order.client
@@ -177,6 +217,32 @@ def _fulfil(order: Order) -> str:
         log.warning("Order %s paid but no invitation could be sent: %s", order.pk, error)
         return "needs_attention"
     return "invitation_sent" if invitation is not None else "needs_attention"
+
+
+def _fulfil_course(order: Order) -> str:
+    """A paid course product: the buyer gets access and the access email (once: giving an
+    open access again changes nothing)."""
+    from ascend.courses.actions_access import do_give_access
+    from ascend.courses.models import AccessSource
+
+    assert order.product is not None
+    try:
+        with transaction.atomic():
+            access = do_give_access(
+                order.workspace,
+                actor=None,
+                email=order.buyer_email,
+                full_name=order.buyer_name,
+                product=order.product,
+                source=AccessSource.PURCHASE,
+                order=order,
+            )
+    except ValidationError as error:
+        # Paid all the same (a coach's email, say): the admins see the order and settle it.
+        log.warning("Order %s paid but no course access could be given: %s", order.pk, error)
+        return "needs_attention"
+    Order.objects.filter(pk=order.pk).update(client=access.learner)
+    return "course_access_given"
 
 
 @transaction.atomic

@@ -112,12 +112,21 @@ def access_order_by_token(request: HttpRequest, token: Any) -> Order:
     """The order whose page this is, in this workspace, or 404 (the token is the access)."""
     order = (
         Order.objects.filter(workspace=request.workspace, token=token)  # type: ignore[attr-defined]
-        .select_related("package", "plan")
+        .select_related("package", "plan", "product")
         .first()
     )
     if order is None:
         raise Http404
     return order
+
+
+def _pay_again_url(order: Order) -> str:
+    """The payment link to start again from, while what was ordered is still on offer."""
+    if order.package is not None and order.package.is_active:
+        return reverse("checkout:package", args=[order.package.payment_token])
+    if order.product is not None and order.product.is_active:
+        return reverse("course_access:buy", args=[order.product.payment_token])
+    return ""
 
 
 def order_page(request: HttpRequest, token: Any) -> HttpResponse:
@@ -132,11 +141,7 @@ def order_page(request: HttpRequest, token: Any) -> HttpResponse:
         "order": order,
         "online": bool(provider and provider.online),
         "provider_label": provider.label if provider else order.provider,
-        "pay_again_url": (
-            reverse("checkout:package", args=[order.package.payment_token])
-            if order.package is not None and order.package.is_active
-            else ""
-        ),
+        "pay_again_url": _pay_again_url(order),
     }
     if request.htmx:  # type: ignore[attr-defined]
         return render(request, "billing/_order_status.html", context)

@@ -35,6 +35,7 @@ OUTCOMES = {
     "invitation_sent": gettext_lazy("Invitation sent to the buyer"),
     "package_added": gettext_lazy("Package added to the client"),
     "subscribed": gettext_lazy("Client subscribed and enrolled"),
+    "course_access_given": gettext_lazy("Course access given to the buyer"),
     "needs_attention": gettext_lazy(
         "Needs attention: no invitation could be sent; invite the buyer by hand"
     ),
@@ -55,7 +56,7 @@ def outcome_words(order: Order) -> str:
 
 def orders_of(workspace: Any) -> QuerySet[Order]:
     return Order.objects.filter(workspace=workspace).select_related(
-        "package", "plan", "client__user", "marked_paid_by"
+        "package", "plan", "product", "client__user", "marked_paid_by"
     )
 
 

@@ -1,7 +1,14 @@
+"""Public learner access: the access email's link and a product's payment link."""
+
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_access
 
 app_name = "course_access"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("access/<str:uidb64>/<str:token>/", views_access.access_link, name="link"),
+    path("buy/<uuid:token>/", views_access.buy, name="buy"),
+]

@@ -45,7 +45,12 @@ class StripeProvider:
 
     def session_params(self, order: Order, *, success_url: str, cancel_url: str) -> dict[str, Any]:
         """The Checkout Session we ask Stripe for: one line, the order's reference twice."""
-        name = order.package.name if order.package is not None else str(order.plan)
+        if order.package is not None:
+            name = order.package.name
+        elif order.product is not None:
+            name = order.product.name
+        else:
+            name = str(order.plan)
         return {
             "mode": "payment",
             "success_url": success_url,
