@@ -1,7 +1,14 @@
+"""The course portal's settings (/team/portal/) and the learners' help-desk sign-in."""
+
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_settings
 
 app_name = "portal_settings"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_settings.edit, name="edit"),
+    path("help-desk/", views_settings.helpdesk_sso, name="helpdesk_sso"),
+]

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # Widens the CSP of learner pages by the hosts of the integrations they render.
+    "ascend.courses.integrations.IntegrationsPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "ascend.urls"
@@ -87,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "ascend.portals.context_processors.shell",
+                "ascend.courses.context_processors.course_integrations",
             ],
         },
     },
