@@ -4,7 +4,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
-from .navigation import current_portal, nav_for, portals_for
+from .navigation import current_portal, nav_entries, nav_for, portals_for
 
 
 def shell(request: HttpRequest) -> dict:
@@ -27,6 +27,7 @@ def shell(request: HttpRequest) -> dict:
             }
             for ws in workspaces_of(request.user)  # type: ignore[arg-type]
         ]
+    nav_items = nav_for(membership, portal, request.path)
     return {
         "workspace": getattr(request, "workspace", None),
         "membership": membership,
@@ -34,7 +35,8 @@ def shell(request: HttpRequest) -> dict:
             {"label": p.label, "url": reverse(p.url_name), "current": p == portal} for p in allowed
         ],
         "current_portal": portal,
-        "nav_items": nav_for(membership, portal, request.path),
+        "nav_items": nav_items,
+        "nav_entries": nav_entries(nav_items),
         "workspaces": workspaces,
         "unread_notices": unread_notices,
         "unread_messages": unread_messages,

@@ -9,6 +9,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ascend.tenancy.capabilities import Cap, can
 from ascend.tenancy.models import Membership
@@ -44,6 +45,8 @@ class NavItem:
     badge: str | None = None
     # Other paths under which this item is the current one (e.g. an inbox's conversations).
     also_under: tuple[str, ...] = ()
+    # The menu it sits in when a portal has too many links for one row (``nav_entries``).
+    group: str | Promise | Callable[[Any], str] | None = None
 
 
 def _ranks_on(workspace: Any) -> bool:
@@ -52,6 +55,19 @@ def _ranks_on(workspace: Any) -> bool:
 
 def _rank_report_label(workspace: Any) -> str:
     return _("%(rank_word)s report") % {"rank_word": workspace.rank_word}
+
+
+COACHING, SALES, QUALITY, COURSES, WORKSPACE = (
+    _("Coaching"),
+    _("Sales"),
+    pgettext_lazy("navigation menu", "Quality"),
+    _("Courses"),
+    _("Workspace"),
+)
+
+
+def _ranks_group(workspace: Any) -> str:
+    return str(workspace.rank_word)
 
 
 NAVIGATION: list[NavItem] = [
@@ -72,25 +88,47 @@ NAVIGATION: list[NavItem] = [
         Cap.MESSAGES_AUDIT,
         also_under=("/team/messages/",),
     ),
-    NavItem("team", _("Programs"), "programs:team_programs", Cap.PROGRAMS_MANAGE),
-    NavItem("team", _("Cohorts"), "programs:team_cohorts", Cap.PROGRAMS_MANAGE),
-    NavItem("team", _("Coaches"), "programs:team_coaches", Cap.PROGRAMS_MANAGE),
-    NavItem("team", _("CRM"), "crm:team_contacts", Cap.CLIENTS_VIEW_ALL),
-    NavItem("team", _("Clients"), "programs:team_clients", Cap.CLIENTS_VIEW_ALL),
-    NavItem("team", _("Memberships"), "billing:plans", Cap.PROGRAMS_MANAGE),
-    NavItem("team", _("Packages"), "packages:list", Cap.PROGRAMS_MANAGE),
-    NavItem("team", _("Orders"), "orders:list", Cap.PROGRAMS_MANAGE),
-    NavItem("team", _("Progress"), "programs:team_progress", Cap.CLIENTS_VIEW_ALL),
-    NavItem("team", lambda ws: ws.rank_word, "ranks:team_categories", Cap.RANKS_MANAGE, _ranks_on),
-    NavItem("team", _rank_report_label, "ranks:team_report", Cap.RANKS_MANAGE, _ranks_on),
-    NavItem("team", _("Check-in"), "ranks:checkin", Cap.VISITS_RECORD, _ranks_on),
-    NavItem("team", _("Audits"), "quality:audit_queue", Cap.MESSAGES_AUDIT),
-    NavItem("team", _("Quality"), "quality:team_quality", Cap.QUALITY_ALL),
-    NavItem("team", _("Team"), "tenancy:members", Cap.MEMBERS_VIEW),
-    NavItem("team", _("Activity"), "activity:feed", Cap.ACTIVITY_VIEW_ALL),
-    NavItem("team", _("Outbox"), "notifications:outbox", Cap.OUTBOX_VIEW),
-    NavItem("team", _("Email templates"), "notifications:templates", Cap.EMAIL_TEMPLATES_EDIT),
-    NavItem("team", _("Settings"), "tenancy:settings", Cap.WORKSPACE_SETTINGS),
+    NavItem("team", _("Programs"), "programs:team_programs", Cap.PROGRAMS_MANAGE, group=COACHING),
+    NavItem("team", _("Cohorts"), "programs:team_cohorts", Cap.PROGRAMS_MANAGE, group=COACHING),
+    NavItem("team", _("Coaches"), "programs:team_coaches", Cap.PROGRAMS_MANAGE, group=COACHING),
+    NavItem("team", _("Clients"), "programs:team_clients", Cap.CLIENTS_VIEW_ALL, group=COACHING),
+    NavItem("team", _("Progress"), "programs:team_progress", Cap.CLIENTS_VIEW_ALL, group=COACHING),
+    NavItem("team", _("CRM"), "crm:team_contacts", Cap.CLIENTS_VIEW_ALL, group=SALES),
+    NavItem("team", _("Memberships"), "billing:plans", Cap.PROGRAMS_MANAGE, group=SALES),
+    NavItem("team", _("Packages"), "packages:list", Cap.PROGRAMS_MANAGE, group=SALES),
+    NavItem("team", _("Orders"), "orders:list", Cap.PROGRAMS_MANAGE, group=SALES),
+    NavItem(
+        "team",
+        lambda ws: ws.rank_word,
+        "ranks:team_categories",
+        Cap.RANKS_MANAGE,
+        _ranks_on,
+        group=_ranks_group,
+    ),
+    NavItem(
+        "team",
+        _rank_report_label,
+        "ranks:team_report",
+        Cap.RANKS_MANAGE,
+        _ranks_on,
+        group=_ranks_group,
+    ),
+    NavItem(
+        "team", _("Check-in"), "ranks:checkin", Cap.VISITS_RECORD, _ranks_on, group=_ranks_group
+    ),
+    NavItem("team", _("Audits"), "quality:audit_queue", Cap.MESSAGES_AUDIT, group=QUALITY),
+    NavItem("team", _("Quality"), "quality:team_quality", Cap.QUALITY_ALL, group=QUALITY),
+    NavItem("team", _("Team"), "tenancy:members", Cap.MEMBERS_VIEW, group=WORKSPACE),
+    NavItem("team", _("Activity"), "activity:feed", Cap.ACTIVITY_VIEW_ALL, group=WORKSPACE),
+    NavItem("team", _("Outbox"), "notifications:outbox", Cap.OUTBOX_VIEW, group=WORKSPACE),
+    NavItem(
+        "team",
+        _("Email templates"),
+        "notifications:templates",
+        Cap.EMAIL_TEMPLATES_EDIT,
+        group=WORKSPACE,
+    ),
+    NavItem("team", _("Settings"), "tenancy:settings", Cap.WORKSPACE_SETTINGS, group=WORKSPACE),
     NavItem("coach", _("Dashboard"), "portals:coach", Cap.PORTAL_COACH),
     NavItem(
         "coach",
@@ -151,10 +189,46 @@ def nav_for(membership: Membership | None, portal: Portal | None, path: str) -> 
             current = path == url if url == portal.path_prefix else path.startswith(url)
             current = current or any(path.startswith(p) for p in item.also_under)
             label = item.label(workspace) if callable(item.label) else item.label
+            group = item.group(workspace) if callable(item.group) else item.group
             badge = getattr(membership, item.badge, 0) if item.badge else 0
-            items.append({"label": label, "url": url, "current": current, "badge": badge})
+            items.append(
+                {"label": label, "url": url, "current": current, "badge": badge, "group": group}
+            )
     # Only the closest match is current ("/team/ranks/report/" is not also "/team/ranks/").
     longest = max((len(i["url"]) for i in items if i["current"]), default=0)
     for i in items:
         i["current"] = i["current"] and len(i["url"]) == longest
     return items
+
+
+# A portal with more links than this groups them into menus; smaller roles keep one row.
+FLAT_NAV_LIMIT = 9
+
+
+def nav_entries(items: list[dict]) -> list[dict]:
+    """The links as the top bar shows them: each alone, or gathered into its group's menu.
+
+    Rule: when a member sees more than ``FLAT_NAV_LIMIT`` links, links of the same
+    group (two or more of them) become one menu, placed where its first link was; a
+    menu is current when one of its links is. Otherwise every link stands alone.
+    """
+    if len(items) <= FLAT_NAV_LIMIT:
+        return [{"link": item} for item in items]
+    sizes: dict[Any, int] = {}
+    for item in items:
+        if item["group"] is not None:
+            sizes[str(item["group"])] = sizes.get(str(item["group"]), 0) + 1
+    entries: list[dict] = []
+    menus: dict[str, dict] = {}
+    for item in items:
+        key = str(item["group"]) if item["group"] is not None else None
+        if key is None or sizes[key] < 2:
+            entries.append({"link": item})
+            continue
+        if key not in menus:
+            menus[key] = {"label": item["group"], "items": [], "current": False, "badge": 0}
+            entries.append({"menu": menus[key]})
+        menus[key]["items"].append(item)
+        menus[key]["current"] = menus[key]["current"] or item["current"]
+        menus[key]["badge"] += item["badge"] or 0
+    return entries

@@ -14,3 +14,15 @@ def sign_in(live_server):
         page.get_by_role("button", name="Sign in").click()
 
     return _sign_in
+
+
+def open_nav(page, name: str) -> None:
+    """Follow a top-bar link, opening the menu it sits in first when links are grouped."""
+    nav = page.get_by_role("navigation", name="Main")
+    # A link inside a closed menu is hidden, so it is looked for among hidden ones too.
+    anywhere = page.get_by_role("link", name=name, exact=True, include_hidden=True)
+    nav.locator(f"a:text-is('{name}')").wait_for(state="attached")
+    menu = nav.locator("details.nav__menu", has=anywhere)
+    if menu.count() and menu.get_attribute("open") is None:
+        menu.locator("summary").click()
+    nav.get_by_role("link", name=name, exact=True).click()

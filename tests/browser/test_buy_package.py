@@ -13,6 +13,7 @@ from ascend.billing.models import Order, OrderStatus
 from ascend.billing.packages import do_save_package
 from ascend.notifications.models import OutboundEmail
 from ascend.testing import PASSWORD
+from tests.browser.conftest import open_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -52,7 +53,7 @@ def test_a_visitor_buys_a_package_offline_and_is_invited_once_an_admin_confirms(
     team = browser.new_context()
     admin = team.new_page()
     sign_in(admin, cast.alpha.admin.email, PASSWORD)
-    admin.get_by_role("link", name="Orders", exact=True).click()
+    open_nav(admin, "Orders")
     orders = admin.get_by_test_id("orders")
     expect(orders).to_contain_text("rosa@example.com")
     expect(orders).to_contain_text("Waiting for the team to confirm the payment")

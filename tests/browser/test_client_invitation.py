@@ -13,6 +13,7 @@ from ascend.billing.packages import do_save_package
 from ascend.crm.actions_client import do_save_greeting
 from ascend.notifications.models import OutboundEmail
 from ascend.testing import PASSWORD
+from tests.browser.conftest import open_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -29,7 +30,7 @@ def test_admin_invites_a_client_who_onboards_and_sees_the_greeting_and_package(
                     coach=cast.alpha.other_coach.membership)  # fmt: skip
 
     sign_in(page, cast.alpha.admin.email, PASSWORD)
-    page.get_by_role("link", name="CRM", exact=True).click()
+    open_nav(page, "CRM")
     page.get_by_role("link", name="Invite a client").first.click()
     page.get_by_label("Name").fill("Nia Client")
     page.get_by_label("Email").fill("nia.client@example.com")

@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from ascend.notifications.models import OutboundEmail
 from ascend.testing import PASSWORD
+from tests.browser.conftest import open_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -18,7 +19,7 @@ def test_owner_invites_a_coach_who_accepts_and_lands_in_the_coach_portal(
 ):
     sign_in(page, cast.alpha.owner.email, PASSWORD)
     expect(page).to_have_url(re.compile(r"/team/$"))
-    page.get_by_role("link", name="Team", exact=True).click()
+    open_nav(page, "Team")
     page.get_by_role("link", name="Invite a team member").click()
     page.get_by_label("Email").fill("nia.coach@example.com")
     page.get_by_label("Name").fill("Nia Coach")

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from ascend.programs.models import Cohort, Enrollment
 from ascend.programs.tests.test_team_programs import enrol, make_cohort, make_program
 from ascend.testing import PASSWORD
+from tests.browser.conftest import open_nav
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -21,7 +22,7 @@ def test_an_admin_tries_to_edit_a_locked_program_and_reads_why(cast, live_server
         enrol(make_cohort(program, cast.alpha.coach.membership, "Spring"), cast.alpha.client)
     sign_in(page, cast.alpha.admin.email, PASSWORD)
     expect(page).to_have_url(re.compile(r"/team/$"))
-    page.get_by_role("link", name="Programs", exact=True).click()
+    open_nav(page, "Programs")
     page.get_by_role("link", name="Strong Start").click()
     expect(page.get_by_test_id("lock-notice")).to_contain_text("content is locked")
 
@@ -64,7 +65,7 @@ def test_an_admin_enrols_a_client_into_a_full_cohort_and_reads_why_not(
         cohort = make_cohort(program, cast.alpha.coach.membership, "Tiny", capacity=1)
         enrol(cohort, cast.alpha.other_client)
     sign_in(page, cast.alpha.admin.email, PASSWORD)
-    page.get_by_role("link", name="Clients", exact=True).click()
+    open_nav(page, "Clients")
     page.get_by_label("Search").fill("Alpha Client")
     page.get_by_role("button", name="Filter").click()
     page.get_by_role("link", name="Alpha Client", exact=True).click()
