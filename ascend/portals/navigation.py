@@ -118,6 +118,24 @@ NAVIGATION: list[NavItem] = [
     ),
     NavItem("team", _("Audits"), "quality:audit_queue", Cap.MESSAGES_AUDIT, group=QUALITY),
     NavItem("team", _("Quality"), "quality:team_quality", Cap.QUALITY_ALL, group=QUALITY),
+    NavItem("team", _("Course content"), "courses:products", Cap.COURSES_MANAGE, group=COURSES),
+    NavItem(
+        "team",
+        _("Announcements"),
+        "courses:announcements",
+        Cap.COURSES_MANAGE,
+        group=COURSES,
+    ),
+    NavItem("team", _("Learners"), "learners:list", Cap.COURSES_LEARNERS, group=COURSES),
+    NavItem("team", _("Comments"), "comments:list", Cap.COURSES_COMMENTS, group=COURSES),
+    NavItem("team", _("Support"), "support:queue", Cap.COURSES_SUPPORT, group=COURSES),
+    NavItem("team", _("Course team"), "support:course_team", Cap.COURSES_TEAM, group=COURSES),
+    NavItem(
+        "team", _("Course reports"), "course_reports:index", Cap.COURSES_REPORTS, group=COURSES
+    ),
+    NavItem(
+        "team", _("Portal settings"), "portal_settings:edit", Cap.COURSES_MANAGE, group=COURSES
+    ),
     NavItem("team", _("Team"), "tenancy:members", Cap.MEMBERS_VIEW, group=WORKSPACE),
     NavItem("team", _("Activity"), "activity:feed", Cap.ACTIVITY_VIEW_ALL, group=WORKSPACE),
     NavItem("team", _("Outbox"), "notifications:outbox", Cap.OUTBOX_VIEW, group=WORKSPACE),
@@ -152,6 +170,8 @@ NAVIGATION: list[NavItem] = [
         "client", _("Messages"), "messaging:client_list", Cap.PORTAL_CLIENT, badge="unread_messages"
     ),
     NavItem("client", lambda ws: ws.rank_word, "ranks:client_ranks", Cap.PORTAL_CLIENT, _ranks_on),
+    NavItem("client", _("Courses"), "learn:home", Cap.COURSES_LEARN),
+    NavItem("client", _("Support"), "support:learner_list", Cap.COURSES_LEARN),
 ]
 
 
