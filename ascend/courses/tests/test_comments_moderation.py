@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db.models import Q
 
 from ascend.activity.models import Event
 from ascend.activity.verbs import Verb
 from ascend.courses.actions_comments import do_moderate_comments, do_reply_to_comment
 from ascend.courses.models import Comment, CommentState
+from ascend.courses.queries_learn import visible_comments
 
 from .comments_world import comment, lessons_with_learners
 
@@ -17,13 +17,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _learner_sees(lesson, learner) -> set[int]:  # type: ignore[no-untyped-def]
-    """What the learner pages show under a lesson: approved comments and the learner's own
-    still in review (issue #7)."""
-    return set(
-        Comment.objects.filter(lesson=lesson)
-        .filter(Q(state=CommentState.APPROVED) | Q(author=learner, state=CommentState.IN_REVIEW))
-        .values_list("pk", flat=True)
-    )
+    """What the learner's lesson page shows: its comments and their replies."""
+    shown = visible_comments(lesson, learner)
+    return {c.pk for c in shown} | {r.pk for c in shown for r in c.shown_replies}
 
 
 def test_approving_in_bulk_publishes_the_ticked_comments_and_stamps_the_moderator(cast):
