@@ -65,7 +65,7 @@ def _workspace(request: HttpRequest) -> Workspace:
     return request.workspace  # type: ignore[attr-defined,no-any-return]
 
 
-def _count_of(qs: QuerySet, link: str) -> Coalesce:
+def count_of(qs: QuerySet, link: str) -> Coalesce:
     """How many rows of ``qs`` point at the outer row through ``link``, as one subquery."""
     counted = (
         qs.filter(**{link: OuterRef("pk")}).order_by().values(link).annotate(n=Count("pk"))
@@ -82,9 +82,9 @@ def open_accesses(now: Any = None) -> Q:
 def product_rows(workspace: Workspace) -> QuerySet[Product]:
     """Every product with its courses, lessons and current learners counted, in one query."""
     return Product.objects.filter(workspace=workspace).annotate(
-        courses_count=_count_of(Course.objects.all(), "product"),
-        lessons_count=_count_of(Lesson.objects.all(), "module__course__product"),
-        learners_count=_count_of(LearnerAccess.objects.filter(open_accesses()), "product"),
+        courses_count=count_of(Course.objects.all(), "product"),
+        lessons_count=count_of(Lesson.objects.all(), "module__course__product"),
+        learners_count=count_of(LearnerAccess.objects.filter(open_accesses()), "product"),
     )
 
 
@@ -677,7 +677,7 @@ def announcements(request: HttpRequest) -> HttpResponse:
     rows = (
         Announcement.objects.filter(workspace=_workspace(request))
         .select_related("product")
-        .annotate(dismissed=_count_of(AnnouncementDismissal.objects.all(), "announcement"))
+        .annotate(dismissed=count_of(AnnouncementDismissal.objects.all(), "announcement"))
         .order_by("-created_at", "-id")
     )
     return render(request, "courses/content/announcement_list.html", {"announcements": list(rows)})
