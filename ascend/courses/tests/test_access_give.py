@@ -162,7 +162,9 @@ def test_a_coach_of_the_workspace_is_refused_with_the_reason_and_nothing_is_writ
 
 
 def test_a_coach_of_another_workspace_may_learn_here(cast):
-    access = give_to(cast.alpha.workspace, product(cast.alpha.workspace), email=cast.beta.coach.email)
+    access = give_to(
+        cast.alpha.workspace, product(cast.alpha.workspace), email=cast.beta.coach.email
+    )
 
     assert access.learner.user == cast.beta.coach.user and access.learner.is_client
 

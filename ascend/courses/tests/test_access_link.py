@@ -80,9 +80,7 @@ def test_the_link_is_refused_once_the_password_is_set(cast, new_learner):
 
 
 def test_a_weak_or_mismatched_password_is_shown_at_the_field_and_nothing_changes(cast, new_learner):
-    response = visitor(cast).post(
-        new_learner, {"new_password1": "abc", "new_password2": "abd"}
-    )
+    response = visitor(cast).post(new_learner, {"new_password1": "abc", "new_password2": "abd"})
 
     assert response.status_code == 422
     assert b"errorlist" in response.content
