@@ -25,7 +25,7 @@ from django.views.decorators.http import require_POST
 from ascend.lib.forms import apply_validation_error
 from ascend.lib.markup import render_markdown
 from ascend.tenancy.access import capability_required
-from ascend.tenancy.capabilities import Cap
+from ascend.tenancy.capabilities import Cap, can
 
 from . import queries_comments as cq
 from .actions_comments import REPLY_MAX_LENGTH, do_moderate_comments, do_reply_to_comment
@@ -145,6 +145,7 @@ def comment_list(request: HttpRequest) -> HttpResponse:
             "querystring_without_page": _query(chosen) + "&",
             "decisions": _decisions(),
             "filtering": chosen.product_id is not None or chosen.lesson_id is not None,
+            "may_manage": can(request.membership, Cap.COURSES_MANAGE),  # type: ignore[attr-defined]
         },
     )
 
@@ -210,7 +211,12 @@ def comment_moderate_one(request: HttpRequest, comment_id: int) -> HttpResponse:
         return render(
             request,
             "courses/comments/_row.html",
-            {"c": row, "decisions": _decisions(), "filter_query": request.POST.get("next", "")},
+            {
+                "c": row,
+                "decisions": _decisions(),
+                "filter_query": request.POST.get("next", "").partition("?")[2],
+                "may_manage": can(member, Cap.COURSES_MANAGE),
+            },
         )
     messages.success(request, DONE_MESSAGES[CommentState(state)](1) % {"n": 1})
     return _back(request)
@@ -251,6 +257,7 @@ def comment_detail(request: HttpRequest, comment_id: int) -> HttpResponse:
             "decisions": _decisions(),
             "back_query": _query(cq.CommentFilter(state=comment.state)),
             "here": reverse("comments:detail", args=[comment.pk]),
+            "may_manage": can(member, Cap.COURSES_MANAGE),
         },
         status=422 if form.errors else 200,
     )

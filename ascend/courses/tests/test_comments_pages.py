@@ -225,3 +225,11 @@ def test_the_list_query_count_is_pinned(cast):
     # the counts per state (one grouped query); the workspace switcher.
     with assert_num_queries(10):
         client.get(LIST)
+
+
+def test_those_who_manage_courses_may_open_the_lesson_from_a_comment(cast):
+    row = comment(lessons_with_learners(cast.alpha)[0], cast.alpha.client.membership)
+    edit = reverse("courses:lesson_edit", args=[row.lesson_id])
+    assert edit in cast.client_for(cast.alpha.admin).get(LIST).content.decode()
+    assert edit in cast.client_for(cast.alpha.owner).get(f"{LIST}{row.pk}/").content.decode()
+    assert edit not in cast.client_for(cast.alpha.attendant).get(LIST).content.decode()

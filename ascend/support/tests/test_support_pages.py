@@ -260,3 +260,12 @@ def test_the_learner_list_runs_the_same_queries_however_many_requests(cast):
         lambda: client.get(f"/me/support/{SupportRequest.objects.first().pk}/"),
         lambda: _grow(cast, counter),
     )
+
+
+def test_the_staff_thread_links_the_lesson_page_for_those_who_manage_courses(cast):
+    lesson = lessons_for(cast.alpha)[0]
+    asked = ask(cast.alpha.client, lesson=lesson)
+    page = cast.client_for(cast.alpha.admin).get(f"/team/support/{asked.pk}/").content.decode()
+    assert f'href="{reverse("courses:lesson_edit", args=[lesson.pk])}"' in page
+    learner = cast.client_for(cast.alpha.client).get(f"/me/support/{asked.pk}/").content.decode()
+    assert f'href="{reverse("learn:lesson", args=[lesson.pk])}"' in learner
