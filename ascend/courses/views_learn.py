@@ -17,7 +17,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -57,10 +57,7 @@ def learner_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespons
 
 def support_url(lesson_id: int | None = None) -> str:
     """Where a learner asks for help (the support pages), about a lesson if given."""
-    try:
-        base = reverse("support:learner_new")
-    except NoReverseMatch:
-        base = "/me/support/new/"
+    base = reverse("support:learner_new")
     return f"{base}?lesson={lesson_id}" if lesson_id else base
 
 
