@@ -215,8 +215,8 @@ def test_the_correction_action_refuses_with_stable_codes(cast, world):
 
 def test_a_person_who_also_belongs_elsewhere_corrects_their_own_address(cast, world):
     give(cast.alpha.client.membership, world["prod"])
-    from ascend.testing import make_person
     from ascend.tenancy.roles import Role
+    from ascend.testing import make_person
 
     make_person(cast.beta.workspace, {Role.CLIENT}, cast.alpha.client.email)
 

@@ -19,10 +19,10 @@ from ascend.accounts.models import User
 from ascend.courses.models import LearnerAccess
 from ascend.courses.tests.course_world import course_tree, give, product
 from ascend.notifications.delivery import deliver
-from ascend.notifications.models import DeliveryState, OutboundEmail
+from ascend.notifications.models import OutboundEmail
 from ascend.notifications.outbox import send_email
-from ascend.testing import assert_flat_queries, assert_num_queries, make_person
 from ascend.tenancy.roles import Role
+from ascend.testing import assert_flat_queries, assert_num_queries, make_person
 
 pytestmark = pytest.mark.django_db
 URL = "/team/learners/"
