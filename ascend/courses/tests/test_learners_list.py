@@ -33,7 +33,7 @@ def learner(ws, email, name="", **kwargs):  # type: ignore[no-untyped-def]
 
 
 def bounce(person_email: str, workspace) -> None:  # type: ignore[no-untyped-def]
-    """An email to the address, sent through anymail's test backend, then bounced by the provider."""
+    """An email to the address, sent through anymail's test backend, then bounced."""
     email = send_email(workspace=workspace, to=person_email, template="password_changed",
                        context={"recipient_name": "x"})  # fmt: skip
     with override_settings(EMAIL_BACKEND="anymail.backends.test.EmailBackend"):
