@@ -221,17 +221,15 @@ def do_save_product(
     return product
 
 
-@transaction.atomic
-def do_delete_product(product: Product, *, actor: Any) -> None:
-    """Delete a product with its courses, modules, lessons and files.
+def product_deletion_refusal(product: Product) -> ValidationError | None:
+    """Why a product can't be deleted, or None when it can.
 
-    Rules: refused while any learner has or had access to it (their access and progress
-    are kept with the product) or while orders name it (the sales record stays); take it
-    off sale instead.
+    Rule: not while any learner has or had access to it (their access and progress are
+    kept with the product), nor while orders name it (the sales record stays).
     """
     learners = LearnerAccess.objects.filter(product=product).count()
     if learners:
-        raise ValidationError(
+        return ValidationError(
             ngettext(
                 "“%(name)s” can't be deleted: %(n)d learner has or had access to it, and their "
                 "access and progress are kept with it. Take it off sale instead.",
@@ -244,7 +242,7 @@ def do_delete_product(product: Product, *, actor: Any) -> None:
         )
     orders = Order.objects.filter(product=product).count()
     if orders:
-        raise ValidationError(
+        return ValidationError(
             ngettext(
                 "“%(name)s” can't be deleted: %(n)d order names it, and sales records are kept. "
                 "Take it off sale instead.",
@@ -255,6 +253,19 @@ def do_delete_product(product: Product, *, actor: Any) -> None:
             % {"name": product.name, "n": orders},
             code="product_has_orders",
         )
+    return None
+
+
+@transaction.atomic
+def do_delete_product(product: Product, *, actor: Any) -> None:
+    """Delete a product with its courses, modules, lessons and files.
+
+    Rules: ``product_deletion_refusal`` (no learner ever had it, no order names it); take
+    it off sale instead.
+    """
+    refusal = product_deletion_refusal(product)
+    if refusal is not None:
+        raise refusal
     files = _files_of(Lesson.objects.filter(module__course__product=product))
     _content_event(product.workspace, Verb.COURSE_CONTENT_DELETED, actor=actor, target=product)
     product.delete()

@@ -115,6 +115,7 @@ def _deleting(
         request,
         "courses/content/confirm_delete.html",
         {"what": what, "consequences": consequences, "cancel": cancel, "refusal": refusal},
+        status=422 if refusal and request.method == "POST" else 200,
     )
 
 
@@ -242,8 +243,9 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
 @capability_required(MANAGE)
 def product_delete(request: HttpRequest, product_id: int) -> HttpResponse:
     product = queries.access_product(_member(request), product_id)
-    refusal = ""
-    if request.method == "POST":
+    refused = actions.product_deletion_refusal(product)
+    refusal = " ".join(refused.messages) if refused is not None else ""
+    if request.method == "POST" and not refusal:
         try:
             actions.do_delete_product(product, actor=request.user)
         except ValidationError as error:

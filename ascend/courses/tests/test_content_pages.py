@@ -219,9 +219,13 @@ def test_a_product_with_learners_is_not_deleted_and_the_page_says_why(cast, tree
     made = tree[0]
     give(cast.alpha.client.membership, made)
     client = cast.client_for(cast.alpha.admin)
-    response = client.post(reverse("courses:product_delete", args=[made.pk]))
+    url = reverse("courses:product_delete", args=[made.pk])
+    asked = client.get(url).content.decode()
+    assert "can&#x27;t be deleted: 1 learner has or had access" in asked
+    assert "btn--danger" not in asked  # no Delete button to press
+    response = client.post(url)
     page = response.content.decode()
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert "can&#x27;t be deleted: 1 learner has or had access" in page
     assert "Take it off sale instead." in page
     assert Product.objects.filter(pk=made.pk).exists()
