@@ -214,6 +214,9 @@ def load_demo_courses(workspace: Workspace, *, password: str) -> bool:
                         stars=5 - (n + started_days) % 3,
                         rated_at=started + timedelta(days=n * 2, hours=5),
                     )
+        for access in LearnerAccess.objects.filter(product=product):
+            # Given when it started, not when the demo was loaded.
+            LearnerAccess.objects.filter(pk=access.pk).update(created_at=access.starts_at)
         # Ingrid's year is over: her lessons are closed.
         LearnerAccess.objects.filter(learner=learners[EXPIRED]).update(
             expires_at=now - timedelta(days=35)
