@@ -69,7 +69,7 @@ class LearnerOut(Schema):
     full_name: str
     email: str
     email_failed: bool = Field(description="The latest email to this address bounced.")
-    first_given_at: datetime | None = Field(description="When their first access was given.")
+    first_given_at: datetime | None = Field(description="When their first access started.")
     accesses: list[AccessOut]
 
 

@@ -86,7 +86,11 @@ class LearnerFilterForm(forms.Form):
         required=False,
         choices=[("newest", _("Newest first")), ("oldest", _("Oldest first"))],
     )
-    failed = forms.BooleanField(label=_("Failed email only"), required=False)
+    failed = forms.ChoiceField(
+        label=_("Email"),
+        required=False,
+        choices=[("", _("Any address")), ("on", _("Failed email only"))],
+    )
 
     def __init__(self, *args: Any, products: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

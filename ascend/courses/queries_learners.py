@@ -54,13 +54,11 @@ def learners(
     sort: str = "newest",
 ) -> QuerySet[Membership]:
     """Learners of the workspace, filtered and sorted, each with ``first_given_at``
-    (their first access given), ``email_state`` and ``accesses`` (every access, with its
+    (when their first access started), ``email_state`` and ``accesses`` (every access, with its
     product) — the same number of queries however many learners there are."""
     accesses = LearnerAccess.objects.filter(workspace=workspace)
     first_given = (
-        accesses.filter(learner=OuterRef("pk"))
-        .order_by("created_at", "id")
-        .values("created_at")[:1]
+        accesses.filter(learner=OuterRef("pk")).order_by("starts_at", "id").values("starts_at")[:1]
     )
     rows = (
         Membership.objects.filter(workspace=workspace, removed_at__isnull=True)

@@ -50,9 +50,8 @@ def world(cast):  # type: ignore[no-untyped-def]
     other = product(ws, "Mobility")
     ana = learner(ws, "ana@example.com", "Ana Alves")
     bo = learner(ws, "bo@example.com", "Bo Berg")
-    a1 = give(ana, prod)
-    LearnerAccess.objects.filter(pk=a1.pk).update(created_at=timezone.now() - timedelta(days=5))
-    give(bo, other)
+    give(ana, prod, starts=timezone.now() - timedelta(days=5))
+    give(bo, other, starts=timezone.now() - timedelta(days=2))
     return {"prod": prod, "other": other, "ana": ana, "bo": bo}
 
 
