@@ -233,6 +233,7 @@ def _learner_for(
     return membership
 
 
+@transaction.atomic
 def give_access(
     workspace: Workspace,
     *,
