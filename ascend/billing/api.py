@@ -348,6 +348,7 @@ class OrderOut(Schema):
     status: OrderStatus
     package: BoughtRef | None
     plan: BoughtRef | None
+    product: BoughtRef | None = Field(description="The course product, for a course order.")
     buyer_name: str
     buyer_email: str
     client: PersonRef | None = Field(description="The buyer's client membership, once known.")
@@ -358,8 +359,8 @@ class OrderOut(Schema):
     created_at: datetime
     paid_at: datetime | None
     outcome: str = Field(
-        description='Once paid: "invitation_sent", "package_added", "subscribed" or '
-        '"needs_attention"; empty before.'
+        description='Once paid: "invitation_sent", "package_added", "subscribed", '
+        '"course_access_given" or "needs_attention"; empty before.'
     )
 
 
@@ -424,6 +425,7 @@ def _order_out(o: Order) -> dict:
         "status": o.status,
         "package": {"id": o.package.id, "name": o.package.name} if o.package else None,
         "plan": {"id": o.plan.id, "name": o.plan.name} if o.plan else None,
+        "product": {"id": o.product.id, "name": o.product.name} if o.product else None,
         "buyer_name": o.buyer_name,
         "buyer_email": o.buyer_email,
         "client": _person(o.client) if o.client else None,
@@ -439,7 +441,7 @@ def _order_out(o: Order) -> dict:
 
 def _orders(member: Membership) -> QuerySet[Order]:
     return Order.objects.filter(workspace=member.workspace).select_related(
-        "package", "plan", "client__user"
+        "package", "plan", "product", "client__user"
     )
 
 

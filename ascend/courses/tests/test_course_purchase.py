@@ -179,3 +179,25 @@ def test_a_coach_paying_is_paid_but_needs_attention(cast, on_sale):
     order.refresh_from_db()
     assert order.status == OrderStatus.PAID and order.outcome == "needs_attention"
     assert not LearnerAccess.objects.exists()
+
+
+def test_the_orders_api_names_the_course_product_and_what_paying_did(cast, on_sale):
+    from ascend.api.tests.helpers import bearer_client, send, token_for
+
+    do_mark_order_paid(do_start_course_order(on_sale, **BUYER), actor=None)
+    client = bearer_client(token_for(cast.alpha.owner), cast.alpha.workspace)
+
+    [order] = send(client, "GET", "/api/v1/orders").json()
+
+    assert order["kind"] == "course" and order["product"]["name"] == "Strength Academy"
+    assert order["outcome"] == "course_access_given"
+
+
+def test_the_teams_order_pages_name_the_course_product(cast, on_sale):
+    order = do_start_course_order(on_sale, **BUYER)
+    client = cast.client_for(cast.alpha.owner)
+
+    listing = client.get("/team/orders/")
+    detail = client.get(f"/team/orders/{order.pk}/")
+
+    assert b"Strength Academy" in listing.content and b"Strength Academy" in detail.content
