@@ -196,3 +196,16 @@ def test_access_until_a_day_lasts_through_that_day_in_the_workspaces_time_zone()
     assert ends.isoformat() == "2027-03-02T00:00:00-03:00"
     assert expiry_day(ends, "America/Sao_Paulo") == date(2027, 3, 1)
     assert expiry_day(None, "UTC") is None
+
+
+@pytest.mark.parametrize(
+    "language, words", [("es", "Tu acceso a"), ("pt-br", "Seu acesso a"), ("en", "Your access to")]
+)
+def test_the_access_email_is_in_the_learners_language(cast, language, words):
+    user = cast.alpha.client.user
+    user.language = language
+    user.save()
+
+    give_to(cast.alpha.workspace, product(cast.alpha.workspace), email=user.email)
+
+    assert access_emails(user.email).get().subject.startswith(words)
