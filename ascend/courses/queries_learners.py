@@ -1,6 +1,6 @@
 """Reads of the Learners page and API: learners with their products, failed emails, history.
 
-A learner is an active member of the workspace with at least one ``LearnerAccess``
+A learner is an active client member of the workspace with at least one ``LearnerAccess``
 (open, ended or removed: a learner whose access was removed stays listed so it can
 be given again). Only ``Cap.COURSES_LEARNERS`` opens these; missing and "not yours"
 are the same 404.
@@ -61,7 +61,7 @@ def learners(
         accesses.filter(learner=OuterRef("pk")).order_by("starts_at", "id").values("starts_at")[:1]
     )
     rows = (
-        Membership.objects.filter(workspace=workspace, removed_at__isnull=True)
+        Membership.objects.filter(workspace=workspace, removed_at__isnull=True, is_client=True)
         .filter(Exists(accesses.filter(learner=OuterRef("pk"))))
         .annotate(first_given_at=Subquery(first_given), email_state=latest_email_state(workspace))
         .select_related("user")

@@ -224,3 +224,36 @@ def test_a_person_who_also_belongs_elsewhere_corrects_their_own_address(cast, wo
         do_correct_learner_email(cast.alpha.client.membership, "fixed@example.com", actor=None)
 
     assert refused.value.error_dict["email"][0].code == "not_only_here"  # type: ignore[attr-defined]
+
+
+def test_the_page_costs_the_same_queries_however_long_its_history(cast, world):
+    from ascend.notifications.outbox import send_email
+    from ascend.testing import assert_flat_queries
+
+    client = cast.client_for(cast.alpha.owner)
+    path = f"/team/learners/{world['learner'].pk}/"
+    client.get(path)
+    counter = iter(range(100))
+
+    def grow() -> None:
+        for _ in range(5):
+            n = next(counter)
+            other = product(cast.alpha.workspace, f"Extra {n}")
+            give(world["learner"], other)
+            send_email(workspace=cast.alpha.workspace, to="rafael@example.con",
+                       template="password_changed", context={})  # fmt: skip
+            EmailCorrection.objects.create(workspace=cast.alpha.workspace, learner=world["learner"],
+                                           old_email=f"old{n}@example.com",
+                                           new_email="rafael@example.con")  # fmt: skip
+
+    assert_flat_queries(lambda: client.get(path), grow)
+
+
+def test_a_former_client_who_became_a_coach_is_no_longer_a_learner(cast, world):
+    from ascend.tenancy.roles import Role
+
+    learner = world["learner"]
+    learner.set_roles({Role.COACH})
+    learner.save()
+
+    assert page(cast, world).status_code == 404
