@@ -15,12 +15,17 @@ from django.test import Client
 from ascend.api.routers import router
 from ascend.api.urls import api
 from ascend.billing.api import router as billing_router
+from ascend.courses.api_access import router as course_access_router
+from ascend.courses.api_comments import router as course_comments_router
+from ascend.courses.api_content import router as course_content_router
+from ascend.courses.api_learn import router as learn_router
 from ascend.crm.api import router as crm_router
 from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
 from ascend.quality.api import router as quality_router
 from ascend.ranks.api import router as ranks_router
 from ascend.scheduling.api import router as scheduling_router
+from ascend.support.api import router as support_router
 from ascend.testing import host_of
 
 pytestmark = pytest.mark.django_db
@@ -132,6 +137,68 @@ ENDPOINTS = {
     ("post", "/api/v1/sessions/{session_id}/decline"),
     ("post", "/api/v1/sessions/{session_id}/accept-proposal"),
     ("post", "/api/v1/sessions/{session_id}/cancel"),
+    # The course portal and support requests.
+    ("delete", "/api/v1/access/{access_id}"),
+    ("delete", "/api/v1/announcements/{announcement_id}"),
+    ("delete", "/api/v1/course-modules/{module_id}"),
+    ("delete", "/api/v1/course-products/{product_id}"),
+    ("delete", "/api/v1/courses/{course_id}"),
+    ("delete", "/api/v1/lesson-files/{file_id}"),
+    ("delete", "/api/v1/lessons/{lesson_id}"),
+    ("delete", "/api/v1/me/lessons/{lesson_id}/complete"),
+    ("get", "/api/v1/announcements"),
+    ("get", "/api/v1/announcements/{announcement_id}"),
+    ("get", "/api/v1/comments"),
+    ("get", "/api/v1/course-modules"),
+    ("get", "/api/v1/course-modules/{module_id}"),
+    ("get", "/api/v1/course-products"),
+    ("get", "/api/v1/course-products/{product_id}"),
+    ("get", "/api/v1/courses"),
+    ("get", "/api/v1/courses/{course_id}"),
+    ("get", "/api/v1/learners"),
+    ("get", "/api/v1/learners/{learner_id}"),
+    ("get", "/api/v1/lesson-files/{file_id}"),
+    ("get", "/api/v1/lessons"),
+    ("get", "/api/v1/lessons/{lesson_id}"),
+    ("get", "/api/v1/me/announcements"),
+    ("get", "/api/v1/me/courses"),
+    ("get", "/api/v1/me/courses/{product_id}"),
+    ("get", "/api/v1/me/lessons/{lesson_id}"),
+    ("get", "/api/v1/me/lessons/{lesson_id}/comments"),
+    ("get", "/api/v1/me/support"),
+    ("get", "/api/v1/me/support/{request_id}"),
+    ("get", "/api/v1/support"),
+    ("get", "/api/v1/support/{request_id}"),
+    ("patch", "/api/v1/access/{access_id}"),
+    ("patch", "/api/v1/announcements/{announcement_id}"),
+    ("patch", "/api/v1/course-modules/{module_id}"),
+    ("patch", "/api/v1/course-products/{product_id}"),
+    ("patch", "/api/v1/courses/{course_id}"),
+    ("patch", "/api/v1/lessons/{lesson_id}"),
+    ("post", "/api/v1/access"),
+    ("post", "/api/v1/announcements"),
+    ("post", "/api/v1/comments/moderate"),
+    ("post", "/api/v1/comments/{comment_id}/replies"),
+    ("post", "/api/v1/course-modules"),
+    ("post", "/api/v1/course-modules/{module_id}/move"),
+    ("post", "/api/v1/course-products"),
+    ("post", "/api/v1/courses"),
+    ("post", "/api/v1/courses/{course_id}/move"),
+    ("post", "/api/v1/learners/{learner_id}/correct-email"),
+    ("post", "/api/v1/learners/{learner_id}/password-reset"),
+    ("post", "/api/v1/learners/{learner_id}/send-access"),
+    ("post", "/api/v1/lessons"),
+    ("post", "/api/v1/lessons/{lesson_id}/files"),
+    ("post", "/api/v1/lessons/{lesson_id}/move"),
+    ("post", "/api/v1/me/announcements/{announcement_id}/dismiss"),
+    ("post", "/api/v1/me/lessons/{lesson_id}/comments"),
+    ("post", "/api/v1/me/lessons/{lesson_id}/complete"),
+    ("post", "/api/v1/me/support"),
+    ("post", "/api/v1/me/support/{request_id}/messages"),
+    ("post", "/api/v1/support/{request_id}/answers"),
+    ("post", "/api/v1/support/{request_id}/close"),
+    ("put", "/api/v1/me/lessons/{lesson_id}/rating"),
+    ("put", "/api/v1/me/support/{request_id}/rating"),
 }
 ROUTERS = [
     router,
@@ -142,6 +209,11 @@ ROUTERS = [
     quality_router,
     crm_router,
     scheduling_router,
+    course_content_router,
+    learn_router,
+    course_access_router,
+    course_comments_router,
+    support_router,
 ]
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
