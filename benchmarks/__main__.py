@@ -24,7 +24,7 @@ from django.db import connection  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
-from benchmarks import scenarios  # noqa: E402
+from benchmarks import course_reports, scenarios  # noqa: E402
 
 
 def measure(fn: Callable[[], object], repeat: int = 7) -> tuple[float, int]:
@@ -47,7 +47,7 @@ def main() -> int:
     failures = 0
     try:
         with scopes_disabled():
-            for scenario in scenarios.ALL:
+            for scenario in [*scenarios.ALL, *course_reports.ALL]:
                 rows = []
                 for size in scenario.sizes:
                     fn = scenario.build(size)

@@ -558,15 +558,18 @@ def general_rows(
     else the day access started. Completed lessons and the product's lessons are grouped
     subqueries of the same query, so the query count does not grow with the learners.
     """
+    # The subqueries are tied to the outer row (already the workspace's), so they use the
+    # plain managers: the scoped ones would add "workspace_id = …", and SQLite would then
+    # read every progress row of the workspace through that index for each learner.
     product_lessons = (
-        Lesson.objects.filter(module__course__product=OuterRef("product_id"))
+        Lesson._base_manager.filter(module__course__product=OuterRef("product_id"))
         .order_by()
         .values("module__course__product")
         .annotate(n=Count("id"))
         .values("n")
     )
     completed = (
-        LessonProgress.objects.filter(
+        LessonProgress._base_manager.filter(
             learner=OuterRef("learner_id"),
             lesson__module__course__product=OuterRef("product_id"),
             completed_at__isnull=False,
@@ -626,19 +629,32 @@ def general_csv_rows(rows: QuerySet[LearnerAccess], time_zone: str) -> Iterator[
         _("Progress (%)"),
         _("Access until"),
     ]
-    for access in rows.iterator(chunk_size=2000):
-        user = access.learner.user
+    # Plain tuples, not model instances: a tenth of the time per row on large exports.
+    columns = rows.values_list(
+        "learner__user__full_name",
+        "learner__user__email",
+        "product__name",
+        "purchased_at",
+        "first_accessed_at",
+        "last_accessed_at",
+        "lessons_completed",
+        "lessons_total",
+        "expires_at",
+    )
+    for name, email, product, bought, first, last, done, total, until in columns.iterator(
+        chunk_size=2000
+    ):
         yield [
-            user.full_name,
-            user.email,
-            access.product.name,
-            moment(access.purchased_at),  # type: ignore[attr-defined]
-            moment(access.first_accessed_at),
-            moment(access.last_accessed_at),
-            access.lessons_completed,  # type: ignore[attr-defined]
-            access.lessons_total,  # type: ignore[attr-defined]
-            progress_of(access),
-            moment(access.expires_at),
+            name,
+            email,
+            product,
+            moment(bought),
+            moment(first),
+            moment(last),
+            done,
+            total,
+            rules.progress_percent(done, total),
+            moment(until),
         ]
 
 
