@@ -43,7 +43,7 @@ class ProductRef(Schema):
     name: str
 
 
-class ProgressOut(Schema):
+class LearnerProductProgressOut(Schema):
     total: int = Field(description="Lessons in the product.")
     viewed: int
     completed: int
@@ -61,7 +61,7 @@ class AccessOut(Schema):
     is_open: bool
     first_accessed_at: datetime | None
     last_accessed_at: datetime | None
-    progress: ProgressOut
+    progress: LearnerProductProgressOut
 
 
 class LearnerOut(Schema):

@@ -37,7 +37,7 @@ class LessonRef(Schema):
     product_name: str
 
 
-class ReplyOut(Schema):
+class StaffReplyOut(Schema):
     id: int
     author: PersonRef
     body: str
@@ -57,7 +57,7 @@ class CommentOut(Schema):
     created_at: datetime
     moderated_by: str | None
     moderated_at: datetime | None
-    replies: list[ReplyOut]
+    replies: list[StaffReplyOut]
 
 
 class CommentFilterIn(Schema):

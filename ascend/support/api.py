@@ -93,7 +93,7 @@ class MessageIn(Schema):
     body: Text = Field(..., max_length=actions.MESSAGE_MAX_LENGTH, description="Markdown.")
 
 
-class RatingIn(Schema):
+class SupportRatingIn(Schema):
     rating: Int = Field(..., description="1 to 5 stars; others: 422 rating_out_of_range.")
 
 
@@ -211,7 +211,7 @@ def my_follow_up(request: HttpRequest, request_id: Id, payload: MessageIn):  # t
     response={200: SupportRequestOut, **ERRORS},
     summary="Rate the answer",
 )
-def rate_answer(request: HttpRequest, request_id: Id, payload: RatingIn):  # type: ignore[no-untyped-def]
+def rate_answer(request: HttpRequest, request_id: Id, payload: SupportRatingIn):  # type: ignore[no-untyped-def]
     """Rate the team's answer 1–5 (again to change it). Refused with 422: out of range
     (``rating_out_of_range``), before any answer (``not_answered_yet``)."""
     learner = require(request, Cap.COURSES_LEARN)

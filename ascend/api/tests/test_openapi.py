@@ -313,3 +313,16 @@ def test_the_docs_page_renders(cast):
     assert response.status_code == 200
     assert b"Ascend API" in response.content
     assert b"/api/v1/openapi.json" in response.content
+
+
+def test_every_schema_has_a_name_of_its_own():
+    # The document names schemas by class: a second class of the same name silently takes
+    # the first one's place, and an endpoint is then documented with the wrong shape.
+    from ninja import Schema
+
+    def subclasses(cls: type) -> list[type]:
+        return [c for s in cls.__subclasses__() for c in [s, *subclasses(s)]]
+
+    ours = [c for c in subclasses(Schema) if c.__module__.startswith("ascend.")]
+    names = [c.__name__ for c in ours]
+    assert sorted({n for n in names if names.count(n) > 1}) == []
