@@ -25,6 +25,7 @@ urlpatterns = [
     path("team/course-reports/", include("ascend.courses.urls_reports")),
     path("team/portal/", include("ascend.courses.urls_settings")),
     path("me/courses/", include("ascend.courses.urls_learn")),
+    path("me/help-desk/", include("ascend.courses.urls_helpdesk")),
     path("", include("ascend.courses.urls_access")),
     path("", include("ascend.support.urls")),
     path("notices/", notice_views.notices, name="notices"),

@@ -160,7 +160,7 @@ def for_request(request: HttpRequest) -> Integrations:
     if found is None:
         return NONE
     shown = Integrations(
-        helpdesk_url=reverse("portal_settings:helpdesk_sso") if found.helpdesk_enabled else "",
+        helpdesk_url=reverse("helpdesk:sso") if found.helpdesk_enabled else "",
         analytics_id=found.analytics_measurement_id,
         pixel_id=found.ad_pixel_id,
     )

@@ -1,4 +1,4 @@
-"""The course portal's settings (/team/portal/) and the learners' help-desk sign-in."""
+"""The course portal's settings (/team/portal/)."""
 
 from __future__ import annotations
 
@@ -10,5 +10,4 @@ app_name = "portal_settings"
 
 urlpatterns = [
     path("", views_settings.edit, name="edit"),
-    path("help-desk/", views_settings.helpdesk_sso, name="helpdesk_sso"),
 ]

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ascend.lib.forms import apply_validation_error
 from ascend.lib.markup import render_markdown
+from ascend.lib.urls import workspace_url
 from ascend.tenancy.access import capability_required, member_required
 from ascend.tenancy.capabilities import Cap, can
 from ascend.tenancy.models import Membership, Workspace
@@ -233,10 +234,16 @@ def product(request: HttpRequest, product_id: int) -> HttpResponse:
     """The product's outline: courses → modules → lessons, each with its actions."""
     found = queries.access_product(_member(request), product_id)
     learners = LearnerAccess.objects.filter(open_accesses(), product=found).count()
+    buy_path = reverse("course_access:buy", args=[found.payment_token])
     return render(
         request,
         "courses/content/product_detail.html",
-        {"product": found, "courses": _outline(found), "learners": learners},
+        {
+            "product": found,
+            "courses": _outline(found),
+            "learners": learners,
+            "payment_url": workspace_url(request.workspace, buy_path, request),  # type: ignore[attr-defined]
+        },
     )
 
 

@@ -494,3 +494,14 @@ def test_a_file_is_removed_from_the_lesson(cast, tree):
     )
     assert response["Location"] == f"/team/courses/lesson/{stored.lesson_id}/edit/#files"
     assert not LessonFile.objects.exists()
+
+
+def test_the_product_page_gives_its_payment_link_while_on_sale(cast, tree):
+    made, _, _ = tree
+    url = reverse("courses:product", args=[made.pk])
+    text = cast.client_for(cast.alpha.admin).get(url).content.decode()
+    assert f"/buy/{made.payment_token}/" in text and "Copy the link" in text
+    made.is_active = False
+    made.save()
+    text = cast.client_for(cast.alpha.admin).get(url).content.decode()
+    assert f"/buy/{made.payment_token}/" not in text and "not on sale" in text

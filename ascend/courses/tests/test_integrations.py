@@ -23,7 +23,7 @@ from .course_world import course_tree, give
 pytestmark = pytest.mark.django_db
 
 SECRET = "s3cret-shared-with-the-help-desk"
-SSO = "/team/portal/help-desk/"
+SSO = "/me/help-desk/"
 LEARN = "/me/courses/"
 GA = "G-ABC123XYZ9"
 PIXEL = "1234567890"
@@ -69,7 +69,7 @@ def decode_verified(token: str, secret: str) -> dict:
 
 
 def test_the_sso_address_is_named_helpdesk_sso():
-    assert reverse("portal_settings:helpdesk_sso") == SSO
+    assert reverse("helpdesk:sso") == SSO
 
 
 def test_a_learner_is_sent_to_the_help_desk_with_a_signed_five_minute_token(cast):
