@@ -10,6 +10,7 @@ from ascend.courses.api_access import router as course_access_router
 from ascend.courses.api_comments import router as course_comments_router
 from ascend.courses.api_content import router as course_content_router
 from ascend.courses.api_learn import router as learn_router
+from ascend.courses.api_reports import router as course_reports_router
 from ascend.crm.api import router as crm_router
 from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
@@ -55,3 +56,4 @@ api.add_router("/", learn_router)
 api.add_router("/", course_access_router)
 api.add_router("/", course_comments_router)
 api.add_router("/", support_router)
+api.add_router("/", course_reports_router)

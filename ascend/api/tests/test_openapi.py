@@ -19,6 +19,7 @@ from ascend.courses.api_access import router as course_access_router
 from ascend.courses.api_comments import router as course_comments_router
 from ascend.courses.api_content import router as course_content_router
 from ascend.courses.api_learn import router as learn_router
+from ascend.courses.api_reports import router as course_reports_router
 from ascend.crm.api import router as crm_router
 from ascend.messaging.api import router as messaging_router
 from ascend.programs.api import router as programs_router
@@ -138,6 +139,7 @@ ENDPOINTS = {
     ("post", "/api/v1/sessions/{session_id}/accept-proposal"),
     ("post", "/api/v1/sessions/{session_id}/cancel"),
     # The course portal and support requests.
+    ("get", "/api/v1/course-reports/lesson-ratings"),
     ("delete", "/api/v1/access/{access_id}"),
     ("delete", "/api/v1/announcements/{announcement_id}"),
     ("delete", "/api/v1/course-modules/{module_id}"),
@@ -214,6 +216,7 @@ ROUTERS = [
     course_access_router,
     course_comments_router,
     support_router,
+    course_reports_router,
 ]
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
