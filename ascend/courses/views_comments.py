@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from ascend.lib.forms import apply_validation_error
@@ -91,7 +91,10 @@ def _with_html(comments: Any) -> None:
 
 
 def _state_tabs(chosen: cq.CommentFilter, counts: dict[str, int]) -> list[dict[str, Any]]:
-    labels = {**{s.value: s.label for s in CommentState}, cq.ALL: _("All")}
+    labels = {
+        **{s.value: s.label for s in CommentState},
+        cq.ALL: pgettext("comments in every state", "All"),
+    }
     return [
         {
             "state": state,

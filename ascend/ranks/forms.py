@@ -8,6 +8,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 
 from ascend.tenancy.roles import STAFF_ROLES, Role
 
@@ -170,7 +171,7 @@ class ReportFilterForm(forms.Form):
         rank.label = capfirst(one_word)
         rank.queryset = Rank.objects.filter(pk__in=[r.pk for r in ranks])
         label = len(categories) > 1
-        rank.choices = [("", _("All"))] + [
+        rank.choices = [("", pgettext("every rank", "All"))] + [
             (r.pk, f"{r.category.name} · {r.name}" if label else r.name) for r in ranks
         ]
 
