@@ -18,7 +18,7 @@ def sign_in(live_server):
 
 def open_nav(page, name: str) -> None:
     """Follow a top-bar link, opening the menu it sits in first when links are grouped."""
-    nav = page.get_by_role("navigation", name="Main")
+    nav = page.locator("header nav.nav")
     # A link inside a closed menu is hidden, so it is looked for among hidden ones too.
     anywhere = page.get_by_role("link", name=name, exact=True, include_hidden=True)
     nav.locator(f"a:text-is('{name}')").wait_for(state="attached")
