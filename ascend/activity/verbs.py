@@ -89,3 +89,5 @@ class Verb(models.TextChoices):
     SUPPORT_REQUESTED = "support.requested", _("Support requested")
     SUPPORT_ANSWERED = "support.answered", _("Support request answered")
     SUPPORT_RATED = "support.rated", _("Support answer rated")
+    SUPPORT_CLOSED = "support.closed", _("Support request closed")
+    SUPPORT_REOPENED = "support.reopened", _("Support request reopened")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.http import Http404
 from django.utils import timezone
@@ -31,54 +32,32 @@ def _staff_may_see_content(member: Membership) -> bool:
     )
 
 
-def access_product(member: Membership, product_id: int) -> Product:
-    """A product of the member's workspace, for staff who manage or follow courses."""
+def _staff_door(member: Membership, model: type[Any], pk: int, *related: str) -> Any:
+    """One of the workspace's course objects, for staff who manage or follow courses; else 404."""
     if not _staff_may_see_content(member):
         raise Http404
-    found = Product.objects.filter(workspace=member.workspace, pk=product_id).first()
+    found = model.objects.filter(workspace=member.workspace, pk=pk).select_related(*related).first()
     if found is None:
         raise Http404
     return found
+
+
+def access_product(member: Membership, product_id: int) -> Product:
+    """A product of the member's workspace, for staff who manage or follow courses."""
+    return _staff_door(member, Product, product_id)
 
 
 def access_course(member: Membership, course_id: int) -> Course:
-    if not _staff_may_see_content(member):
-        raise Http404
-    found = (
-        Course.objects.filter(workspace=member.workspace, pk=course_id)
-        .select_related("product")
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
+    return _staff_door(member, Course, course_id, "product")
 
 
 def access_module(member: Membership, module_id: int) -> Module:
-    if not _staff_may_see_content(member):
-        raise Http404
-    found = (
-        Module.objects.filter(workspace=member.workspace, pk=module_id)
-        .select_related("course__product")
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
+    return _staff_door(member, Module, module_id, "course__product")
 
 
 def access_lesson(member: Membership, lesson_id: int) -> Lesson:
     """A lesson for staff (content, comments, progress)."""
-    if not _staff_may_see_content(member):
-        raise Http404
-    found = (
-        Lesson.objects.filter(workspace=member.workspace, pk=lesson_id)
-        .select_related("module__course__product")
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
+    return _staff_door(member, Lesson, lesson_id, "module__course__product")
 
 
 def learner_accesses(learner: Membership) -> list[LearnerAccess]:

@@ -255,8 +255,7 @@ def do_close_support(
     Rules: staff with ``Cap.COURSES_SUPPORT``. Reopening gives back the status
     the thread's last message implies: **answered** if the team wrote last,
     else **open**. Closing or reopening twice changes nothing more. Recorded as
-    a ``SUPPORT_ANSWERED`` event marked ``closed``/``reopened`` (the answers
-    themselves are counted from the messages, not from events).
+    a ``SUPPORT_CLOSED`` or ``SUPPORT_REOPENED`` event.
     """
     _check_staff(request, staff)
     locked = _locked(request)
@@ -275,10 +274,9 @@ def do_close_support(
     request.status = locked.status
     record_event(
         locked.workspace,
-        Verb.SUPPORT_ANSWERED,
+        Verb.SUPPORT_REOPENED if reopen else Verb.SUPPORT_CLOSED,
         actor=actor,
         target=locked,
-        data={"reopened" if reopen else "closed": True},
     )
     return locked
 
